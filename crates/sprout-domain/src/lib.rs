@@ -1,0 +1,15 @@
+//! Sprout's pure domain: the record model, ages, the access decision and other
+//! pediatric rules.
+//!
+//! Nothing in this crate performs I/O, spawns tasks or reads the clock: "today" is
+//! always an argument, so every rule can be tested at any date (DESIGN.md, house
+//! style 1).
+
+pub mod access;
+pub mod age;
+pub mod cvx;
+pub mod ids;
+pub mod people;
+pub mod record;
+
+pub use ids::{AccountId, ItemId, PatientId};

@@ -1,0 +1,276 @@
+//! Storage traits: one per aggregate (records, accounts, proxy relationships,
+//! sessions, audit), implemented by the SQLite and PostgreSQL backends, plus the
+//! contract test suite both must pass ([`contract`]).
+//!
+//! The backend is picked once, from the database URL, by the binary; everything
+//! above this crate holds an `Arc<dyn Store>`.
+
+pub mod contract;
+
+use async_trait::async_trait;
+use serde::Serialize;
+use sprout_domain::people::{Account, AccountStatus, ProxyRelationship, StaffRole};
+use sprout_domain::record::{
+    AllergyIntolerance, Condition, Encounter, Immunization, MedicationRequest, Observation,
+    ObservationCategory, Patient, RecordItem,
+};
+use sprout_domain::{AccountId, PatientId};
+use std::collections::BTreeMap;
+
+/// What can go wrong in a store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule would be broken (for example an email already in use).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The row referred to does not exist.
+    #[error("not found")]
+    NotFound,
+    /// Stored data could not be read back into the model (a bad code, a bad date).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// The database failed or could not be reached; the text is for logs only.
+    #[error("database: {0}")]
+    Database(String),
+}
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything one import file (or one demo family) writes, in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct ImportBatch {
+    /// Patients to insert, or update when their `source_id` is already stored
+    /// (the stored Sprout id is kept).
+    pub patients: Vec<Patient>,
+    /// Items to insert, or update when an item of the same resource type and
+    /// `source_id` is already stored (the stored Sprout id is kept). Their
+    /// `patient_id` must name a patient stored already or in `patients`.
+    pub items: Vec<RecordItem>,
+}
+
+/// Rows written by [`RecordStore::import_batch`], per FHIR resource type
+/// (`"Patient"`, `"Observation"`...).
+pub type WrittenCounts = BTreeMap<String, u64>;
+
+/// How many items of each kind a patient has (for the summary page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ItemCounts {
+    /// Encounters.
+    pub encounters: u64,
+    /// Vital-sign Observations.
+    pub vitals: u64,
+    /// Laboratory Observations.
+    pub lab_results: u64,
+    /// Immunizations.
+    pub immunizations: u64,
+    /// MedicationRequests.
+    pub medications: u64,
+    /// AllergyIntolerances.
+    pub allergies: u64,
+    /// Conditions.
+    pub conditions: u64,
+}
+
+/// Patients and their record items.
+#[async_trait]
+pub trait RecordStore: Send + Sync {
+    /// Sprout ids of the stored patients with these source ids (missing ones are
+    /// absent from the map).
+    async fn patient_ids_by_source(
+        &self,
+        source_ids: &[String],
+    ) -> StoreResult<BTreeMap<String, PatientId>>;
+
+    /// Writes a batch in one transaction: all of it or none of it.
+    async fn import_batch(&self, batch: &ImportBatch) -> StoreResult<WrittenCounts>;
+
+    /// How many items of `resource_type` with these source ids are stored
+    /// (patients: `"Patient"`).
+    async fn count_by_source(&self, resource_type: &str, source_ids: &[String])
+        -> StoreResult<u64>;
+
+    /// One patient.
+    async fn patient(&self, id: &PatientId) -> StoreResult<Option<Patient>>;
+
+    /// Several patients, ordered by birth date (oldest first); unknown ids are skipped.
+    async fn patients(&self, ids: &[PatientId]) -> StoreResult<Vec<Patient>>;
+
+    /// Counts of a patient's items.
+    async fn item_counts(&self, patient: &PatientId) -> StoreResult<ItemCounts>;
+
+    /// Encounters, newest first.
+    async fn encounters(&self, patient: &PatientId) -> StoreResult<Vec<Encounter>>;
+
+    /// Observations of one category, newest first.
+    async fn observations(
+        &self,
+        patient: &PatientId,
+        category: ObservationCategory,
+    ) -> StoreResult<Vec<Observation>>;
+
+    /// Immunizations, newest first.
+    async fn immunizations(&self, patient: &PatientId) -> StoreResult<Vec<Immunization>>;
+
+    /// MedicationRequests, newest first.
+    async fn medication_requests(&self, patient: &PatientId)
+        -> StoreResult<Vec<MedicationRequest>>;
+
+    /// AllergyIntolerances, newest first.
+    async fn allergies(&self, patient: &PatientId) -> StoreResult<Vec<AllergyIntolerance>>;
+
+    /// Conditions, newest first.
+    async fn conditions(&self, patient: &PatientId) -> StoreResult<Vec<Condition>>;
+}
+
+/// A new account to create.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// The new account's id.
+    pub id: AccountId,
+    /// Sign-in email; stored trimmed and lowercased, unique.
+    pub email: String,
+    /// Name shown in the portal.
+    pub display_name: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Initial status.
+    pub status: AccountStatus,
+    /// Staff role, for staff.
+    pub staff_role: Option<StaffRole>,
+    /// The patient whose own login this is.
+    pub patient_id: Option<PatientId>,
+}
+
+/// Accounts (logins).
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Creates an account. [`StoreError::Conflict`] when the email is taken.
+    async fn create_account(&self, account: &NewAccount) -> StoreResult<Account>;
+
+    /// The account with this email (compared trimmed, case-insensitively) and its
+    /// password hash.
+    async fn account_by_email(&self, email: &str) -> StoreResult<Option<(Account, String)>>;
+
+    /// One account.
+    async fn account(&self, id: &AccountId) -> StoreResult<Option<Account>>;
+
+    /// Sets the preferred language.
+    async fn set_locale(&self, id: &AccountId, locale: &str) -> StoreResult<()>;
+
+    /// Sets the status (activate, deactivate).
+    async fn set_account_status(&self, id: &AccountId, status: AccountStatus) -> StoreResult<()>;
+}
+
+/// Proxy relationships (FHIR RelatedPerson).
+#[async_trait]
+pub trait ProxyStore: Send + Sync {
+    /// Stores a new relationship. [`StoreError::NotFound`] when the account or
+    /// patient does not exist.
+    async fn add_relationship(&self, rel: &ProxyRelationship) -> StoreResult<()>;
+
+    /// Replaces a stored relationship's mutable fields (approval, hidden
+    /// sections, evidence, expiry, revocation, verification).
+    async fn update_relationship(&self, rel: &ProxyRelationship) -> StoreResult<()>;
+
+    /// Every relationship where the account is the proxy, in force or not.
+    async fn relationships_of_account(
+        &self,
+        account: &AccountId,
+    ) -> StoreResult<Vec<ProxyRelationship>>;
+
+    /// Every relationship to the patient, in force or not.
+    async fn relationships_of_patient(
+        &self,
+        patient: &PatientId,
+    ) -> StoreResult<Vec<ProxyRelationship>>;
+}
+
+/// A server-side session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 of the cookie token, hex; the token itself is never stored.
+    pub token_hash: String,
+    /// The signed-in account.
+    pub account_id: AccountId,
+    /// The token forms must echo (CSRF protection).
+    pub csrf_token: String,
+    /// Creation time, UTC RFC 3339.
+    pub created_at: String,
+    /// Expiry, UTC RFC 3339.
+    pub expires_at: String,
+}
+
+/// Sessions.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    /// Stores a session.
+    async fn create_session(&self, session: &Session) -> StoreResult<()>;
+    /// The session with this token hash, expired or not.
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>>;
+    /// Ends a session (no error when already gone).
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Deletes sessions that expired before `now` (UTC RFC 3339); returns how many.
+    async fn delete_expired_sessions(&self, now: &str) -> StoreResult<u64>;
+}
+
+/// An audit event: who did what to whose record, when, and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEvent {
+    /// UTC RFC 3339 time.
+    pub at: String,
+    /// The account acting, if known (none for a failed sign-in of an unknown email).
+    pub account_id: Option<AccountId>,
+    /// `parent`, `patient`, a staff role, or `anonymous`.
+    pub actor_role: String,
+    /// The patient concerned, if any.
+    pub patient_id: Option<PatientId>,
+    /// `read`, `create`, `update`, `delete`, `execute`, `login`, `logout`.
+    pub action: String,
+    /// What was touched: a page or resource type (`vitals`, `session`...).
+    pub object_type: String,
+    /// Its id, if any.
+    pub object_id: Option<String>,
+    /// `success`, `denied` or `failure`.
+    pub outcome: String,
+    /// The decision's reason code, or why it failed.
+    pub reason: Option<String>,
+    /// Client IP address.
+    pub client_addr: Option<String>,
+    /// Request id.
+    pub request_id: Option<String>,
+    /// JSON details (items withheld with their reasons); no health data.
+    pub detail: Option<String>,
+}
+
+/// Filter for reading audit events back.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only this patient.
+    pub patient_id: Option<PatientId>,
+    /// Only this account.
+    pub account_id: Option<AccountId>,
+    /// Only this action.
+    pub action: Option<String>,
+    /// At most this many, newest first (0 = 100).
+    pub limit: u32,
+}
+
+/// The audit trail: insert and read only.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Appends one event.
+    async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()>;
+    /// Events matching the filter, newest first.
+    async fn audit_events(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEvent>>;
+}
+
+/// Everything a Sprout server needs from its database.
+pub trait Store: RecordStore + AccountStore + ProxyStore + SessionStore + AuditStore {}
+
+impl<T: RecordStore + AccountStore + ProxyStore + SessionStore + AuditStore> Store for T {}
+
+/// Normalises an email for storage and comparison: trimmed, lowercased.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
