@@ -8,8 +8,10 @@
 pub mod access;
 pub mod age;
 pub mod cvx;
+pub mod growth;
 pub mod ids;
 pub mod people;
+pub mod policy;
 pub mod record;
 
 pub use ids::{AccountId, ItemId, PatientId};

@@ -1,14 +1,27 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! FHIR R4 for Sprout: import of Bundles and single resources into the record
+//! model (DESIGN.md, capability 10).
+//!
+//! - [`import_paths`] is what `sprout import fhir PATH... [--json]` runs: files
+//!   and folders in, one transaction per file, an [`ImportReport`] out.
+//! - [`FhirFile`] is the pure part: parse and check a file once, then map it into
+//!   an `ImportBatch` with the store's known patients and an id generator passed
+//!   in ([`FhirFile::map`]).
+//! - [`map`] holds the per-resource mapping (Patient, Encounter, Observation,
+//!   Immunization, MedicationRequest, AllergyIntolerance, Condition), [`labels`]
+//!   the security labels, [`resource_types`] the names of the R4 resource types.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod file;
+mod import;
+mod json;
+pub mod labels;
+pub mod map;
+mod reference;
+mod report;
+pub mod resource_types;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use file::{
+    is_kept_type, source_ids_by_type, FhirFile, FileError, MappedFile, IMPORTED_BUNDLE_TYPES,
+    KEPT_ITEM_TYPES,
+};
+pub use import::{import_file, import_paths};
+pub use report::{FileReport, FileStatus, ImportReport, Skipped};

@@ -1,14 +1,48 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Sprout's store on PostgreSQL, for a practice or health system that outgrows
+//! one machine (several stateless app nodes share one database).
+//!
+//! This crate only connects and migrates; the queries live in
+//! `sprout-store-sql` and are shared with SQLite. Migrations take a PostgreSQL
+//! advisory lock, so nodes starting together migrate one after the other.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+use sprout_store_sql::{migrate, Backend, Migration, OpenError, SqlStore};
+use sqlx::any::AnyPoolOptions;
+use std::time::Duration;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+/// The embedded migrations, in order (folder `migrations/` of this crate).
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "initial",
+    sql: include_str!("../migrations/0001_initial.sql"),
+}];
+
+/// Connections per app node.
+const MAX_CONNECTIONS: u32 = 16;
+
+/// Connects to the PostgreSQL database at `url`
+/// (`postgres://user:password@host:5432/sprout`, `postgresql://...`; TLS
+/// settings such as `sslmode=require` go in the query string) and migrates it.
+/// The database itself must exist. Opening an already migrated database runs
+/// no migration.
+///
+/// # Errors
+/// [`OpenError::UnknownScheme`] or [`OpenError::InvalidUrl`] for a URL that is
+/// not `postgres:`; [`OpenError::Database`] when the server cannot be reached
+/// or refuses the login; the migration errors of [`migrate::run`].
+#[tracing::instrument(skip_all)]
+pub async fn open(url: &str) -> Result<SqlStore, OpenError> {
+    if Backend::from_url(url)? != Backend::Postgres {
+        return Err(OpenError::InvalidUrl(
+            "expected a postgres:// URL for the PostgreSQL store".into(),
+        ));
     }
+    sprout_store_sql::install_drivers();
+    let pool = AnyPoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect(url)
+        .await?;
+    let applied = migrate::run(&pool, Backend::Postgres, MIGRATIONS).await?;
+    tracing::info!(applied, "PostgreSQL store open");
+    Ok(SqlStore::new(pool, Backend::Postgres))
 }

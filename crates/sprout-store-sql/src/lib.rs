@@ -1,5 +1,140 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! One implementation of Sprout's store traits ([`sprout_store::Store`]) in SQL
+//! that both SQLite and PostgreSQL accept, run through sqlx's `Any` driver.
+//!
+//! Why one crate for two databases: the queries are the product's storage
+//! rules (upsert by source id, newest first, append-only audit), and writing them
+//! twice is how two backends drift apart. The backend crates
+//! (`sprout-store-sqlite`, `sprout-store-postgres`) only open the pool, set
+//! per-connection options and run their own embedded migrations through
+//! [`migrate::run`]; both then hand back a [`SqlStore`].
+//!
+//! SQL dialect kept to the common subset: `$1, $2` placeholders,
+//! `INSERT ... ON CONFLICT (...) DO UPDATE`, `RETURNING`, `NULLS LAST`; dates and
+//! times as ISO 8601 TEXT; integers and 0/1 flags as 64-bit integers; floats as
+//! doubles; no BOOLEAN (the `Any` driver decodes it unreliably).
+
+mod accounts;
+mod audit;
+pub mod migrate;
+mod records;
+mod row;
+
+use sprout_store::StoreError;
+use sqlx::AnyPool;
+
+pub use migrate::Migration;
+
+/// Which database a URL names. Picked once, from the URL scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `sqlite:` URLs (`sqlite://./data/sprout.db`, `sqlite::memory:`).
+    Sqlite,
+    /// `postgres:` and `postgresql:` URLs.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend for a database URL, from its scheme (the text before the
+    /// first `:`), compared case-insensitively.
+    ///
+    /// # Errors
+    /// [`OpenError::UnknownScheme`] for any scheme but `sqlite`, `postgres` and
+    /// `postgresql`, including a URL with no scheme at all.
+    pub fn from_url(url: &str) -> Result<Self, OpenError> {
+        let scheme = url.split_once(':').map_or("", |(s, _)| s);
+        match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => Ok(Self::Sqlite),
+            "postgres" | "postgresql" => Ok(Self::Postgres),
+            _ => Err(OpenError::UnknownScheme(scheme.to_owned())),
+        }
+    }
+}
+
+/// What can go wrong opening a store (connecting and migrating).
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The URL's scheme names no supported database.
+    #[error("unknown database URL scheme `{0}`; use sqlite:// or postgres://")]
+    UnknownScheme(String),
+    /// The URL names a supported database but the rest of it is unusable.
+    #[error("invalid database URL: {0}")]
+    InvalidUrl(String),
+    /// The database file's folder could not be created.
+    #[error("cannot create the database folder {path}: {source}")]
+    CreateDir {
+        /// The folder.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Connecting or running a statement failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// An applied migration's text differs from the embedded one: migrations
+    /// are forward only and never edited once applied.
+    #[error("migration {version} ({name}) was changed after it was applied; add a new migration instead")]
+    MigrationChanged {
+        /// The migration's number.
+        version: i64,
+        /// Its name.
+        name: String,
+    },
+    /// The database has a migration this build does not know (a newer Sprout
+    /// ran against it).
+    #[error("the database has migration {0}, newer than this build knows; upgrade Sprout")]
+    MigrationUnknown(i64),
+}
+
+/// The store: a connection pool and the backend it talks to. Cheap to clone
+/// (the pool is reference-counted).
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl SqlStore {
+    /// Wraps a pool that is already connected and migrated.
+    pub fn new(pool: AnyPool, backend: Backend) -> Self {
+        Self { pool, backend }
+    }
+
+    /// The pool, for backend-specific checks and tests.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Which database this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Waits for in-flight queries to finish and closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Installs sqlx's `Any` drivers (SQLite and PostgreSQL). Idempotent; the
+/// backend crates call it before connecting.
+pub fn install_drivers() {
+    sqlx::any::install_default_drivers();
+}
+
+/// Maps a sqlx error to the store's: a unique violation is
+/// [`StoreError::Conflict`], a foreign-key violation or a missing row is
+/// [`StoreError::NotFound`], anything else [`StoreError::Database`] (its text
+/// names the constraint or the failure, never a bound value).
+pub fn map_err(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(db) => match db.kind() {
+            sqlx::error::ErrorKind::UniqueViolation => StoreError::Conflict(db.message().to_owned()),
+            sqlx::error::ErrorKind::ForeignKeyViolation => StoreError::NotFound,
+            _ => StoreError::Database(e.to_string()),
+        },
+        _ => StoreError::Database(e.to_string()),
+    }
 }
 
 #[cfg(test)]
@@ -7,8 +142,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+    fn schemes_pick_the_backend() {
+        assert_eq!(Backend::from_url("sqlite://./data/sprout.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::from_url("sqlite::memory:").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::from_url("postgres://u@h/db").unwrap(), Backend::Postgres);
+        assert_eq!(Backend::from_url("PostgreSQL://u@h/db").unwrap(), Backend::Postgres);
+    }
+
+    #[test]
+    fn unknown_scheme_is_named_in_the_error() {
+        let err = Backend::from_url("mysql://root@localhost/sprout").unwrap_err();
+        assert!(matches!(&err, OpenError::UnknownScheme(s) if s == "mysql"));
+        assert_eq!(
+            err.to_string(),
+            "unknown database URL scheme `mysql`; use sqlite:// or postgres://"
+        );
+        let err = Backend::from_url("./data/sprout.db").unwrap_err();
+        assert!(matches!(err, OpenError::UnknownScheme(s) if s.is_empty()));
     }
 }

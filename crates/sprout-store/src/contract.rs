@@ -1,10 +1,1143 @@
 //! The contract every backend must pass. Backends call [`run_all`] from their own
 //! tests with a fresh, migrated, empty store.
+//!
+//! Each check uses its own ids, source ids and emails, so the checks can share
+//! one store and run in any order. A failed check panics with what differed.
 
-use crate::Store;
+use crate::{AuditEvent, AuditFilter, ImportBatch, NewAccount, Session, Store, StoreError};
+use jiff::civil::{date, Date};
+use sprout_domain::people::{AccountStatus, ProxyRelationship, RelationshipKind, StaffRole};
+use sprout_domain::record::{
+    AdministrativeSex, AllergyIntolerance, Condition, Confidentiality, Encounter, Immunization,
+    ItemMeta, Labels, MedicationRequest, Observation, ObservationCategory, ObservationComponent,
+    Patient, RecordItem, Section, Sensitivity,
+};
+use sprout_domain::{AccountId, ItemId, PatientId};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Runs every contract check against `store`, panicking on the first failure.
 pub async fn run_all(store: Arc<dyn Store>) {
-    let _ = store;
+    records_round_trip(store.as_ref()).await;
+    reimport_keeps_ids_and_counts(store.as_ref()).await;
+    reimport_updates_changed_resources(store.as_ref()).await;
+    failed_batch_writes_nothing(store.as_ref()).await;
+    large_batch(store.as_ref()).await;
+    accounts(store.as_ref()).await;
+    relationships(store.as_ref()).await;
+    sessions(store.as_ref()).await;
+    audit(store.as_ref()).await;
+}
+
+fn pid(s: &str) -> PatientId {
+    PatientId::parse(s).expect("test patient id")
+}
+
+fn iid(s: &str) -> ItemId {
+    ItemId::parse(s).expect("test item id")
+}
+
+fn aid(s: &str) -> AccountId {
+    AccountId::parse(s).expect("test account id")
+}
+
+fn meta(prefix: &str, id: &str, patient: &PatientId, labels: Labels) -> ItemMeta {
+    ItemMeta {
+        id: iid(&format!("{prefix}-{id}")),
+        patient_id: patient.clone(),
+        source_id: format!("{prefix}-src-{id}"),
+        labels,
+    }
+}
+
+fn restricted(sensitivity: &[Sensitivity]) -> Labels {
+    Labels {
+        confidentiality: Confidentiality::Restricted,
+        sensitivity: sensitivity.to_vec(),
+    }
+}
+
+/// A patient with every optional field set.
+fn full_patient(prefix: &str, n: u32, birth: Date) -> Patient {
+    Patient {
+        id: pid(&format!("{prefix}-p{n}")),
+        source_id: Some(format!("{prefix}-src-p{n}")),
+        mrn: Some(format!("MRN-{n}")),
+        given_name: "Ana María".into(),
+        family_name: "O'Neil-García".into(),
+        birth_date: birth,
+        sex: AdministrativeSex::Female,
+        phone: Some("+1 555 0100".into()),
+        email: Some("Parent@Example.org".into()),
+        address: Some("1 Main St, Springfield, IL 62701".into()),
+        gestation_weeks: Some(34),
+        labels: restricted(&[Sensitivity::Abuse]),
+    }
+}
+
+/// A patient with every optional field empty.
+fn bare_patient(prefix: &str, n: u32, birth: Date) -> Patient {
+    Patient {
+        id: pid(&format!("{prefix}-p{n}")),
+        source_id: Some(format!("{prefix}-src-p{n}")),
+        mrn: None,
+        given_name: "Leo".into(),
+        family_name: "Smith".into(),
+        birth_date: birth,
+        sex: AdministrativeSex::Male,
+        phone: None,
+        email: None,
+        address: None,
+        gestation_weeks: None,
+        labels: Labels::default(),
+    }
+}
+
+/// One patient's chart: two of each item kind, one with every field set and
+/// labels, one with optional fields empty, written in "oldest first" order so
+/// that reading back newest first must reorder them.
+fn chart(prefix: &str, p: &PatientId) -> Vec<RecordItem> {
+    let plain = Labels::default;
+    vec![
+        RecordItem::Encounter(Encounter {
+            meta: meta(prefix, "enc1", p, plain()),
+            status: "finished".into(),
+            class_code: None,
+            type_text: None,
+            reason_text: None,
+            start: None,
+            end: None,
+            practitioner: None,
+            location: None,
+        }),
+        RecordItem::Encounter(Encounter {
+            meta: meta(prefix, "enc2", p, restricted(&[Sensitivity::MentalHealth])),
+            status: "finished".into(),
+            class_code: Some("AMB".into()),
+            type_text: Some("Well child visit".into()),
+            reason_text: Some("Check-up".into()),
+            start: Some("2021-03-04T09:00:00-05:00".into()),
+            end: Some("2021-03-04T09:30:00-05:00".into()),
+            practitioner: Some("Dr. Jane Doe".into()),
+            location: Some("Sprout Pediatrics".into()),
+        }),
+        RecordItem::Encounter(Encounter {
+            meta: meta(prefix, "enc3", p, plain()),
+            status: "finished".into(),
+            class_code: Some("EMER".into()),
+            type_text: None,
+            reason_text: None,
+            start: Some("2022-11-30T22:15:00-05:00".into()),
+            end: None,
+            practitioner: None,
+            location: None,
+        }),
+        RecordItem::Observation(Observation {
+            meta: meta(prefix, "obs-weight-old", p, plain()),
+            category: ObservationCategory::VitalSigns,
+            status: "final".into(),
+            loinc: Some("29463-7".into()),
+            display: "Body weight".into(),
+            effective: Some("2020-01-02T10:00:00Z".into()),
+            value: Some(12.25),
+            unit: Some("kg".into()),
+            value_text: None,
+            components: vec![],
+            encounter_source_id: None,
+        }),
+        RecordItem::Observation(Observation {
+            meta: meta(prefix, "obs-bp", p, plain()),
+            category: ObservationCategory::VitalSigns,
+            status: "final".into(),
+            loinc: Some("85354-9".into()),
+            display: "Blood pressure panel".into(),
+            effective: Some("2021-03-04T09:10:00-05:00".into()),
+            value: None,
+            unit: None,
+            value_text: None,
+            components: vec![
+                ObservationComponent {
+                    code: Some("8480-6".into()),
+                    display: "Systolic blood pressure".into(),
+                    value: Some(104.0),
+                    unit: Some("mm[Hg]".into()),
+                },
+                ObservationComponent {
+                    code: None,
+                    display: "Diastolic blood pressure".into(),
+                    value: None,
+                    unit: None,
+                },
+            ],
+            encounter_source_id: Some(format!("{prefix}-src-enc2")),
+        }),
+        RecordItem::Observation(Observation {
+            meta: meta(prefix, "obs-undated", p, plain()),
+            category: ObservationCategory::VitalSigns,
+            status: "preliminary".into(),
+            loinc: None,
+            display: "Head circumference".into(),
+            effective: None,
+            value: Some(-0.5),
+            unit: Some("cm".into()),
+            value_text: None,
+            components: vec![],
+            encounter_source_id: None,
+        }),
+        RecordItem::Observation(Observation {
+            meta: meta(
+                prefix,
+                "obs-lab",
+                p,
+                restricted(&[Sensitivity::SexualHealth, Sensitivity::Hiv]),
+            ),
+            category: ObservationCategory::Laboratory,
+            status: "final".into(),
+            loinc: Some("5221-7".into()),
+            display: "HIV 1 Ab".into(),
+            effective: Some("2021-05-01".into()),
+            value: None,
+            unit: None,
+            value_text: Some("Negative".into()),
+            components: vec![],
+            encounter_source_id: None,
+        }),
+        RecordItem::Immunization(Immunization {
+            meta: meta(prefix, "imm1", p, plain()),
+            status: "completed".into(),
+            status_reason: None,
+            cvx: Some("08".into()),
+            vaccine_text: "Hep B, adolescent or pediatric".into(),
+            occurrence: Some(date(2019, 1, 1)),
+            lot_number: Some("LOT-1".into()),
+            site: Some("Left thigh".into()),
+            primary_source: Some(true),
+        }),
+        RecordItem::Immunization(Immunization {
+            meta: meta(prefix, "imm2", p, plain()),
+            status: "not-done".into(),
+            status_reason: Some("Parent refused".into()),
+            cvx: None,
+            vaccine_text: "Influenza".into(),
+            occurrence: Some(date(2021, 10, 15)),
+            lot_number: None,
+            site: None,
+            primary_source: Some(false),
+        }),
+        RecordItem::Immunization(Immunization {
+            meta: meta(prefix, "imm3", p, plain()),
+            status: "completed".into(),
+            status_reason: None,
+            cvx: Some("20".into()),
+            vaccine_text: "DTaP".into(),
+            occurrence: None,
+            lot_number: None,
+            site: None,
+            primary_source: None,
+        }),
+        RecordItem::MedicationRequest(MedicationRequest {
+            meta: meta(prefix, "med1", p, plain()),
+            status: "stopped".into(),
+            rxnorm: None,
+            medication_text: "Amoxicillin 250 mg/5 mL".into(),
+            dosage_text: None,
+            authored_on: Some("2020-06-01".into()),
+            prescriber: None,
+        }),
+        RecordItem::MedicationRequest(MedicationRequest {
+            meta: meta(prefix, "med2", p, restricted(&[Sensitivity::ReproductiveHealth])),
+            status: "active".into(),
+            rxnorm: Some("1049630".into()),
+            medication_text: "Ibuprofen 100 mg/5 mL".into(),
+            dosage_text: Some("5 mL every 6 hours as needed".into()),
+            authored_on: Some("2022-02-02T08:00:00Z".into()),
+            prescriber: Some("Dr. Jane Doe".into()),
+        }),
+        RecordItem::AllergyIntolerance(AllergyIntolerance {
+            meta: meta(prefix, "alg1", p, plain()),
+            display: "Peanut".into(),
+            code: Some("91935009".into()),
+            clinical_status: Some("active".into()),
+            verification_status: Some("confirmed".into()),
+            category: Some("food".into()),
+            criticality: Some("high".into()),
+            reaction: Some("Hives, wheezing".into()),
+            recorded: Some("2019-07-07".into()),
+        }),
+        RecordItem::AllergyIntolerance(AllergyIntolerance {
+            meta: meta(prefix, "alg2", p, plain()),
+            display: "Penicillin".into(),
+            code: None,
+            clinical_status: None,
+            verification_status: None,
+            category: None,
+            criticality: None,
+            reaction: None,
+            recorded: Some("2023-01-01".into()),
+        }),
+        RecordItem::Condition(Condition {
+            meta: meta(prefix, "cond1", p, plain()),
+            display: "Otitis media".into(),
+            code: Some("65363002".into()),
+            clinical_status: Some("resolved".into()),
+            verification_status: Some("confirmed".into()),
+            onset: Some("2019-12-01".into()),
+            abatement: Some("2019-12-20".into()),
+            recorded: Some("2019-12-01".into()),
+        }),
+        RecordItem::Condition(Condition {
+            meta: meta(prefix, "cond2", p, restricted(&[Sensitivity::SubstanceUse])),
+            display: "Asthma".into(),
+            code: None,
+            clinical_status: Some("active".into()),
+            verification_status: None,
+            onset: Some("2021-08-09T00:00:00Z".into()),
+            abatement: None,
+            recorded: None,
+        }),
+    ]
+}
+
+/// The items of one kind, as the store's list methods should return them.
+fn expected<T: Clone>(
+    items: &[RecordItem],
+    pick: impl Fn(&RecordItem) -> Option<&T>,
+    ids_newest_first: &[&str],
+    id_of: impl Fn(&T) -> &ItemId,
+    prefix: &str,
+) -> Vec<T> {
+    ids_newest_first
+        .iter()
+        .map(|id| {
+            let want = iid(&format!("{prefix}-{id}"));
+            items
+                .iter()
+                .filter_map(&pick)
+                .find(|x| *id_of(x) == want)
+                .unwrap_or_else(|| panic!("test item {id} missing"))
+                .clone()
+        })
+        .collect()
+}
+
+fn counts(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
+}
+
+/// Reads back everything a patient has and compares it with `items`, in the
+/// expected "newest first" order.
+async fn assert_chart(store: &dyn Store, prefix: &str, p: &PatientId, items: &[RecordItem]) {
+    macro_rules! pick {
+        ($v:ident) => {
+            |i: &RecordItem| match i {
+                RecordItem::$v(x) => Some(x),
+                _ => None,
+            }
+        };
+    }
+    assert_eq!(
+        store.encounters(p).await.unwrap(),
+        expected(items, pick!(Encounter), &["enc3", "enc2", "enc1"], |x| &x.meta.id, prefix),
+        "encounters, newest first, undated last"
+    );
+    assert_eq!(
+        store
+            .observations(p, ObservationCategory::VitalSigns)
+            .await
+            .unwrap(),
+        expected(
+            items,
+            pick!(Observation),
+            &["obs-bp", "obs-weight-old", "obs-undated"],
+            |x| &x.meta.id,
+            prefix
+        ),
+        "vital signs, newest first, undated last"
+    );
+    assert_eq!(
+        store
+            .observations(p, ObservationCategory::Laboratory)
+            .await
+            .unwrap(),
+        expected(items, pick!(Observation), &["obs-lab"], |x| &x.meta.id, prefix),
+        "laboratory observations only"
+    );
+    assert_eq!(
+        store.immunizations(p).await.unwrap(),
+        expected(items, pick!(Immunization), &["imm2", "imm1", "imm3"], |x| &x.meta.id, prefix),
+        "immunizations, newest first"
+    );
+    assert_eq!(
+        store.medication_requests(p).await.unwrap(),
+        expected(items, pick!(MedicationRequest), &["med2", "med1"], |x| &x.meta.id, prefix),
+        "medication requests, newest first"
+    );
+    assert_eq!(
+        store.allergies(p).await.unwrap(),
+        expected(items, pick!(AllergyIntolerance), &["alg2", "alg1"], |x| &x.meta.id, prefix),
+        "allergies, newest first"
+    );
+    assert_eq!(
+        store.conditions(p).await.unwrap(),
+        expected(items, pick!(Condition), &["cond2", "cond1"], |x| &x.meta.id, prefix),
+        "conditions, newest first"
+    );
+    let c = store.item_counts(p).await.unwrap();
+    assert_eq!(
+        (c.encounters, c.vitals, c.lab_results, c.immunizations),
+        (3, 3, 1, 3),
+        "item counts"
+    );
+    assert_eq!((c.medications, c.allergies, c.conditions), (2, 2, 2), "item counts");
+}
+
+/// Every field of every kind survives a write and a read; lists come back
+/// newest first; patients oldest first; counts and source-id look-ups agree.
+pub async fn records_round_trip(store: &dyn Store) {
+    let x = "rt";
+    let older = full_patient(x, 1, date(2010, 5, 17));
+    let younger = bare_patient(x, 2, date(2018, 2, 28));
+    let items = chart(x, &older.id);
+    let batch = ImportBatch {
+        // Younger first, so that "oldest first" must reorder.
+        patients: vec![younger.clone(), older.clone()],
+        items: items.clone(),
+    };
+    let written = store.import_batch(&batch).await.unwrap();
+    assert_eq!(
+        written,
+        counts(&[
+            ("Patient", 2),
+            ("Encounter", 3),
+            ("Observation", 4),
+            ("Immunization", 3),
+            ("MedicationRequest", 2),
+            ("AllergyIntolerance", 2),
+            ("Condition", 2),
+        ])
+    );
+
+    assert_eq!(store.patient(&older.id).await.unwrap().as_ref(), Some(&older));
+    assert_eq!(store.patient(&younger.id).await.unwrap().as_ref(), Some(&younger));
+    assert_eq!(store.patient(&pid("rt-nobody")).await.unwrap(), None);
+    assert_eq!(
+        store
+            .patients(&[younger.id.clone(), pid("rt-nobody"), older.id.clone()])
+            .await
+            .unwrap(),
+        vec![older.clone(), younger.clone()],
+        "patients oldest first, unknown skipped"
+    );
+    assert!(store.patients(&[]).await.unwrap().is_empty());
+
+    assert_chart(store, x, &older.id, &items).await;
+    let empty = store.item_counts(&younger.id).await.unwrap();
+    assert_eq!(empty, Default::default(), "the other patient has nothing");
+    assert!(store.encounters(&younger.id).await.unwrap().is_empty());
+
+    let ids = store
+        .patient_ids_by_source(&[
+            "rt-src-p1".into(),
+            "rt-src-p2".into(),
+            "rt-src-unknown".into(),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        ids,
+        [
+            ("rt-src-p1".to_owned(), older.id.clone()),
+            ("rt-src-p2".to_owned(), younger.id.clone())
+        ]
+        .into_iter()
+        .collect::<BTreeMap<_, _>>()
+    );
+    let sources = |v: &[&str]| v.iter().map(|s| format!("rt-src-{s}")).collect::<Vec<_>>();
+    assert_eq!(
+        store
+            .count_by_source("Observation", &sources(&["obs-bp", "obs-lab", "nope", "enc1"]))
+            .await
+            .unwrap(),
+        2,
+        "only observations of those source ids"
+    );
+    assert_eq!(
+        store
+            .count_by_source("Encounter", &sources(&["enc1", "enc2", "enc3"]))
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .count_by_source("Patient", &sources(&["p1", "p2", "p3"]))
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .count_by_source("Condition", &sources(&["cond1"]))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.count_by_source("Condition", &[]).await.unwrap(), 0);
+}
+
+/// Importing the same resources again, even under fresh Sprout ids, keeps the
+/// stored ids, attaches the items to the stored patient and adds no rows.
+pub async fn reimport_keeps_ids_and_counts(store: &dyn Store) {
+    let x = "idem";
+    let patient = full_patient(x, 1, date(2015, 9, 9));
+    let items = chart(x, &patient.id);
+    let batch = ImportBatch {
+        patients: vec![patient.clone()],
+        items: items.clone(),
+    };
+    let first = store.import_batch(&batch).await.unwrap();
+    let again = store.import_batch(&batch).await.unwrap();
+    assert_eq!(first, again, "same batch, same counts");
+
+    // The same source resources under new Sprout ids, as a second run of an
+    // importer that did not look the old ids up.
+    let mut renamed = batch.clone();
+    renamed.patients[0].id = pid("idem-p1-new");
+    for item in &mut renamed.items {
+        let m = item.meta_mut();
+        m.id = iid(&format!("{}-new", m.id));
+        m.patient_id = pid("idem-p1-new");
+    }
+    assert_eq!(store.import_batch(&renamed).await.unwrap(), first);
+
+    assert_eq!(store.patient(&pid("idem-p1-new")).await.unwrap(), None);
+    assert_eq!(store.patient(&patient.id).await.unwrap(), Some(patient.clone()));
+    assert_chart(store, x, &patient.id, &items).await;
+    let all_sources: Vec<String> = items.iter().map(|i| i.meta().source_id.clone()).collect();
+    assert_eq!(
+        store
+            .count_by_source("Observation", &all_sources)
+            .await
+            .unwrap(),
+        4
+    );
+}
+
+/// A changed resource re-imported updates the stored row in place (same id).
+pub async fn reimport_updates_changed_resources(store: &dyn Store) {
+    let x = "upd";
+    let patient = bare_patient(x, 1, date(2012, 12, 12));
+    let items = chart(x, &patient.id);
+    store
+        .import_batch(&ImportBatch {
+            patients: vec![patient.clone()],
+            items: items.clone(),
+        })
+        .await
+        .unwrap();
+
+    let mut changed_patient = patient.clone();
+    changed_patient.phone = Some("+1 555 0199".into());
+    changed_patient.family_name = "Smith-Jones".into();
+    changed_patient.labels = restricted(&[Sensitivity::MentalHealth, Sensitivity::Abuse]);
+    let mut changed_items = items.clone();
+    for item in &mut changed_items {
+        match item {
+            RecordItem::Observation(o) if o.meta.id == iid("upd-obs-weight-old") => {
+                o.value = Some(12.75);
+                o.status = "amended".into();
+                o.components = vec![ObservationComponent {
+                    code: Some("x".into()),
+                    display: "added".into(),
+                    value: Some(1.5),
+                    unit: None,
+                }];
+                o.meta.labels = restricted(&[]);
+            }
+            RecordItem::Immunization(i) if i.meta.id == iid("upd-imm1") => {
+                i.status = "entered-in-error".into();
+                i.primary_source = None;
+                i.lot_number = None;
+            }
+            RecordItem::Condition(c) if c.meta.id == iid("upd-cond1") => {
+                c.clinical_status = Some("active".into());
+                c.abatement = None;
+            }
+            _ => {}
+        }
+    }
+    // Fresh ids in the new batch must not replace the stored ones.
+    let mut sent = changed_items.clone();
+    for item in &mut sent {
+        let m = item.meta_mut();
+        m.id = iid(&format!("{}-v2", m.id));
+    }
+    let written = store
+        .import_batch(&ImportBatch {
+            patients: vec![changed_patient.clone()],
+            items: sent,
+        })
+        .await
+        .unwrap();
+    assert_eq!(written.get("Observation"), Some(&4));
+    assert_eq!(written.get("Patient"), Some(&1));
+
+    assert_eq!(store.patient(&patient.id).await.unwrap(), Some(changed_patient));
+    assert_chart(store, x, &patient.id, &changed_items).await;
+
+    // A batch naming the same source twice keeps the last.
+    let mut twice = changed_items
+        .iter()
+        .find(|i| i.meta().id == iid("upd-alg1"))
+        .cloned()
+        .unwrap();
+    let first = twice.clone();
+    if let RecordItem::AllergyIntolerance(a) = &mut twice {
+        a.criticality = Some("low".into());
+    }
+    store
+        .import_batch(&ImportBatch {
+            patients: vec![],
+            items: vec![first, twice.clone()],
+        })
+        .await
+        .unwrap();
+    let stored = store.allergies(&patient.id).await.unwrap();
+    assert!(
+        stored.iter().any(|a| RecordItem::AllergyIntolerance(a.clone()) == twice),
+        "the last of two entries with one source id wins"
+    );
+}
+
+/// A batch with an item whose patient is unknown fails as a whole: none of its
+/// patients or items are stored, and stored rows it would have changed keep
+/// their old values.
+pub async fn failed_batch_writes_nothing(store: &dyn Store) {
+    let x = "fk";
+    let kept = bare_patient(x, 1, date(2016, 1, 1));
+    let items = chart(x, &kept.id);
+    store
+        .import_batch(&ImportBatch {
+            patients: vec![kept.clone()],
+            items: items.clone(),
+        })
+        .await
+        .unwrap();
+
+    let mut changed_kept = kept.clone();
+    changed_kept.given_name = "Changed".into();
+    let newcomer = bare_patient(x, 2, date(2017, 1, 1));
+    let mut new_items = chart("fk2", &newcomer.id);
+    let mut orphan = new_items[0].clone();
+    orphan.meta_mut().id = iid("fk-orphan");
+    orphan.meta_mut().source_id = "fk-src-orphan".into();
+    orphan.meta_mut().patient_id = pid("fk-no-such-patient");
+    new_items.push(orphan);
+    let mut changed_old = items[3].clone();
+    if let RecordItem::Observation(o) = &mut changed_old {
+        o.value = Some(99.0);
+    }
+    new_items.push(changed_old);
+
+    let err = store
+        .import_batch(&ImportBatch {
+            patients: vec![changed_kept, newcomer.clone()],
+            items: new_items.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "unknown patient: {err:?}");
+
+    assert_eq!(store.patient(&newcomer.id).await.unwrap(), None);
+    assert_eq!(store.patient(&kept.id).await.unwrap(), Some(kept.clone()));
+    let new_sources: Vec<String> = new_items
+        .iter()
+        .map(|i| i.meta().source_id.clone())
+        .filter(|s| s.starts_with("fk2-") || s == "fk-src-orphan")
+        .collect();
+    for kind in ["Encounter", "Observation", "Immunization", "Condition"] {
+        assert_eq!(
+            store.count_by_source(kind, &new_sources).await.unwrap(),
+            0,
+            "no {kind} of the failed batch"
+        );
+    }
+    assert_chart(store, x, &kept.id, &items).await;
+}
+
+/// A batch larger than any one statement's chunk is written whole.
+pub async fn large_batch(store: &dyn Store) {
+    let x = "big";
+    let patients: Vec<Patient> = (0..5)
+        .map(|n| bare_patient(x, n, date(2005 + n as i16, 1, 1)))
+        .collect();
+    let items: Vec<RecordItem> = (0..1234u32)
+        .map(|n| {
+            let p = &patients[(n % 5) as usize].id;
+            RecordItem::Observation(Observation {
+                meta: meta(x, &format!("o{n}"), p, Labels::default()),
+                category: if n % 3 == 0 {
+                    ObservationCategory::Laboratory
+                } else {
+                    ObservationCategory::VitalSigns
+                },
+                status: "final".into(),
+                loinc: Some("8302-2".into()),
+                display: "Body height".into(),
+                effective: Some(format!("2020-01-01T00:00:{:02}Z", n % 60)),
+                value: Some(f64::from(n) / 4.0),
+                unit: Some("cm".into()),
+                value_text: None,
+                components: vec![],
+                encounter_source_id: None,
+            })
+        })
+        .collect();
+    let written = store
+        .import_batch(&ImportBatch {
+            patients: patients.clone(),
+            items: items.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(written, counts(&[("Patient", 5), ("Observation", 1234)]));
+    let all: Vec<String> = items.iter().map(|i| i.meta().source_id.clone()).collect();
+    assert_eq!(store.count_by_source("Observation", &all).await.unwrap(), 1234);
+    let mut total = 0;
+    for p in &patients {
+        let c = store.item_counts(&p.id).await.unwrap();
+        total += c.vitals + c.lab_results;
+        let vitals = store
+            .observations(&p.id, ObservationCategory::VitalSigns)
+            .await
+            .unwrap();
+        assert_eq!(vitals.len() as u64, c.vitals);
+        assert!(
+            vitals
+                .windows(2)
+                .all(|w| w[0].effective >= w[1].effective),
+            "newest first"
+        );
+    }
+    assert_eq!(total, 1234);
+    let ids: Vec<PatientId> = patients.iter().rev().map(|p| p.id.clone()).collect();
+    let got: Vec<PatientId> = store
+        .patients(&ids)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(got, patients.iter().map(|p| p.id.clone()).collect::<Vec<_>>());
+}
+
+fn new_account(id: &str, email: &str) -> NewAccount {
+    NewAccount {
+        id: aid(id),
+        email: email.into(),
+        display_name: format!("Person {id}"),
+        password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$salt-{id}$hash"),
+        status: AccountStatus::Pending,
+        staff_role: None,
+        patient_id: None,
+    }
+}
+
+/// Accounts: create, find by email in any case, unique emails, locale and
+/// status changes, unknown patients and accounts.
+pub async fn accounts(store: &dyn Store) {
+    let parent = new_account("acct-parent", "  Mother@Example.ORG ");
+    let created = store.create_account(&parent).await.unwrap();
+    assert_eq!(created.email, "mother@example.org");
+    assert_eq!(created.status, AccountStatus::Pending);
+    assert_eq!(created.locale, None);
+
+    let (found, hash) = store
+        .account_by_email("MOTHER@example.org")
+        .await
+        .unwrap()
+        .expect("found by email in another case");
+    assert_eq!(found, created);
+    assert_eq!(hash, parent.password_hash);
+    assert_eq!(store.account(&parent.id).await.unwrap(), Some(created.clone()));
+    assert_eq!(store.account_by_email("father@example.org").await.unwrap(), None);
+    assert_eq!(store.account(&aid("acct-nobody")).await.unwrap(), None);
+
+    let dup = store
+        .create_account(&new_account("acct-other", "mother@EXAMPLE.org"))
+        .await
+        .unwrap_err();
+    assert!(matches!(dup, StoreError::Conflict(_)), "duplicate email: {dup:?}");
+    assert_eq!(store.account(&aid("acct-other")).await.unwrap(), None);
+    let dup_id = store
+        .create_account(&new_account("acct-parent", "someone.else@example.org"))
+        .await
+        .unwrap_err();
+    assert!(matches!(dup_id, StoreError::Conflict(_)), "duplicate id: {dup_id:?}");
+
+    store.set_locale(&parent.id, "es").await.unwrap();
+    store
+        .set_account_status(&parent.id, AccountStatus::Active)
+        .await
+        .unwrap();
+    let now = store.account(&parent.id).await.unwrap().unwrap();
+    assert_eq!(now.locale.as_deref(), Some("es"));
+    assert_eq!(now.status, AccountStatus::Active);
+    store
+        .set_account_status(&parent.id, AccountStatus::Deactivated)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.account(&parent.id).await.unwrap().unwrap().status,
+        AccountStatus::Deactivated
+    );
+    assert!(matches!(
+        store.set_locale(&aid("acct-nobody"), "en").await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .set_account_status(&aid("acct-nobody"), AccountStatus::Active)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    let mut nurse = new_account("acct-nurse", "nurse@practice.example");
+    nurse.staff_role = Some(StaffRole::Nurse);
+    nurse.status = AccountStatus::Active;
+    let n = store.create_account(&nurse).await.unwrap();
+    assert_eq!(store.account(&nurse.id).await.unwrap(), Some(n.clone()));
+    assert_eq!(n.staff_role, Some(StaffRole::Nurse));
+
+    let teen_patient = bare_patient("acct", 1, date(2010, 1, 1));
+    store
+        .import_batch(&ImportBatch {
+            patients: vec![teen_patient.clone()],
+            items: vec![],
+        })
+        .await
+        .unwrap();
+    let mut teen = new_account("acct-teen", "teen@example.org");
+    teen.patient_id = Some(teen_patient.id.clone());
+    store.create_account(&teen).await.unwrap();
+    assert_eq!(
+        store.account(&teen.id).await.unwrap().unwrap().patient_id,
+        Some(teen_patient.id)
+    );
+    let mut ghost = new_account("acct-ghost", "ghost@example.org");
+    ghost.patient_id = Some(pid("acct-no-such-patient"));
+    let err = store.create_account(&ghost).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "unknown patient: {err:?}");
+}
+
+/// Proxy relationships: add, list by either side, update the mutable fields
+/// only, unknown account or patient, unknown relationship.
+pub async fn relationships(store: &dyn Store) {
+    let kids = [
+        bare_patient("rel", 1, date(2012, 3, 3)),
+        bare_patient("rel", 2, date(2015, 4, 4)),
+    ];
+    store
+        .import_batch(&ImportBatch {
+            patients: kids.to_vec(),
+            items: vec![],
+        })
+        .await
+        .unwrap();
+    let mom = store
+        .create_account(&new_account("rel-mom", "rel-mom@example.org"))
+        .await
+        .unwrap();
+    let dad = store
+        .create_account(&new_account("rel-dad", "rel-dad@example.org"))
+        .await
+        .unwrap();
+
+    let r1 = ProxyRelationship {
+        id: "rel-1".into(),
+        account_id: mom.id.clone(),
+        patient_id: kids[0].id.clone(),
+        kind: RelationshipKind::Parent,
+        granted_on: date(2020, 1, 1),
+        verified_on: None,
+        patient_approved_on: None,
+        sections_hidden: vec![],
+        evidence_on_file: false,
+        expires_on: None,
+        revoked_on: None,
+    };
+    let r2 = ProxyRelationship {
+        id: "rel-2".into(),
+        account_id: mom.id.clone(),
+        patient_id: kids[1].id.clone(),
+        kind: RelationshipKind::CourtAppointedGuardian,
+        granted_on: date(2019, 6, 1),
+        verified_on: Some(date(2019, 6, 2)),
+        patient_approved_on: Some(date(2019, 6, 3)),
+        sections_hidden: vec![Section::Vitals, Section::LabResults],
+        evidence_on_file: true,
+        expires_on: Some(date(2030, 1, 1)),
+        revoked_on: Some(date(2025, 1, 1)),
+    };
+    let r3 = ProxyRelationship {
+        id: "rel-3".into(),
+        account_id: dad.id.clone(),
+        kind: RelationshipKind::LegalGuardian,
+        ..r1.clone()
+    };
+    for r in [&r1, &r2, &r3] {
+        store.add_relationship(r).await.unwrap();
+    }
+    assert_eq!(
+        store.relationships_of_account(&mom.id).await.unwrap(),
+        vec![r2.clone(), r1.clone()],
+        "both of mom's, oldest grant first"
+    );
+    assert_eq!(
+        store.relationships_of_patient(&kids[0].id).await.unwrap(),
+        vec![r1.clone(), r3.clone()]
+    );
+    assert_eq!(
+        store.relationships_of_patient(&kids[1].id).await.unwrap(),
+        vec![r2.clone()]
+    );
+    assert!(store
+        .relationships_of_account(&aid("rel-nobody"))
+        .await
+        .unwrap()
+        .is_empty());
+
+    let dup = store.add_relationship(&r1).await.unwrap_err();
+    assert!(matches!(dup, StoreError::Conflict(_)), "duplicate id: {dup:?}");
+    let mut bad = r1.clone();
+    bad.id = "rel-bad-account".into();
+    bad.account_id = aid("rel-nobody");
+    let err = store.add_relationship(&bad).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "unknown account: {err:?}");
+    bad.id = "rel-bad-patient".into();
+    bad.account_id = mom.id.clone();
+    bad.patient_id = pid("rel-no-such-patient");
+    let err = store.add_relationship(&bad).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "unknown patient: {err:?}");
+
+    let mut updated = r1.clone();
+    updated.verified_on = Some(date(2020, 2, 2));
+    updated.patient_approved_on = Some(date(2024, 5, 5));
+    updated.sections_hidden = vec![Section::Problems, Section::Messages, Section::Billing];
+    updated.evidence_on_file = true;
+    updated.expires_on = Some(date(2026, 6, 30));
+    updated.revoked_on = Some(date(2025, 12, 31));
+    store.update_relationship(&updated).await.unwrap();
+    let mut cleared = r2.clone();
+    cleared.verified_on = None;
+    cleared.patient_approved_on = None;
+    cleared.sections_hidden = vec![];
+    cleared.evidence_on_file = false;
+    cleared.expires_on = None;
+    cleared.revoked_on = None;
+    store.update_relationship(&cleared).await.unwrap();
+    assert_eq!(
+        store.relationships_of_account(&mom.id).await.unwrap(),
+        vec![cleared.clone(), updated.clone()]
+    );
+    // Who, for whom, as what and since when are not changed by an update.
+    let mut moved = updated.clone();
+    moved.account_id = dad.id.clone();
+    moved.kind = RelationshipKind::Designee;
+    moved.granted_on = date(2001, 1, 1);
+    store.update_relationship(&moved).await.unwrap();
+    assert_eq!(
+        store.relationships_of_patient(&kids[0].id).await.unwrap(),
+        vec![updated, r3]
+    );
+    let mut ghost = r1.clone();
+    ghost.id = "rel-ghost".into();
+    assert!(matches!(
+        store.update_relationship(&ghost).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+/// Sessions: create, read, delete (twice), expire.
+pub async fn sessions(store: &dyn Store) {
+    let acct = store
+        .create_account(&new_account("sess-acct", "sess@example.org"))
+        .await
+        .unwrap();
+    let session = |hash: &str, expires: &str| Session {
+        token_hash: hash.into(),
+        account_id: acct.id.clone(),
+        csrf_token: format!("csrf-{hash}"),
+        created_at: "2024-05-01T10:00:00Z".into(),
+        expires_at: expires.into(),
+    };
+    let a = session("aaaa", "2024-05-01T12:00:00Z");
+    let b = session("bbbb", "2024-05-02T12:00:00Z");
+    let c = session("cccc", "2024-05-03T12:00:00Z");
+    for s in [&a, &b, &c] {
+        store.create_session(s).await.unwrap();
+    }
+    assert_eq!(store.session("aaaa").await.unwrap(), Some(a.clone()));
+    assert_eq!(store.session("zzzz").await.unwrap(), None);
+    let dup = store.create_session(&a).await.unwrap_err();
+    assert!(matches!(dup, StoreError::Conflict(_)), "duplicate: {dup:?}");
+    let mut orphan = session("dddd", "2024-05-01T12:00:00Z");
+    orphan.account_id = aid("sess-nobody");
+    let err = store.create_session(&orphan).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "unknown account: {err:?}");
+
+    store.delete_session("bbbb").await.unwrap();
+    store.delete_session("bbbb").await.unwrap();
+    assert_eq!(store.session("bbbb").await.unwrap(), None);
+    assert_eq!(store.session("aaaa").await.unwrap(), Some(a));
+
+    // "aaaa" expired before noon on the 2nd; "cccc" has not.
+    assert_eq!(
+        store
+            .delete_expired_sessions("2024-05-02T12:00:00Z")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.session("aaaa").await.unwrap(), None);
+    assert_eq!(store.session("cccc").await.unwrap(), Some(c));
+    assert_eq!(
+        store
+            .delete_expired_sessions("2024-05-02T12:00:00Z")
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+/// The audit trail: every field kept, filters by patient, account and action,
+/// newest first (ties in insertion order, latest first), limits.
+pub async fn audit(store: &dyn Store) {
+    let p1 = pid("aud-p1");
+    let p2 = pid("aud-p2");
+    let a1 = aid("aud-a1");
+    let a2 = aid("aud-a2");
+    let event = |at: &str, account: Option<&AccountId>, patient: Option<&PatientId>, action: &str| AuditEvent {
+        at: at.into(),
+        account_id: account.cloned(),
+        actor_role: if account.is_some() { "parent" } else { "anonymous" }.into(),
+        patient_id: patient.cloned(),
+        action: action.into(),
+        object_type: "vitals".into(),
+        object_id: None,
+        outcome: "success".into(),
+        reason: None,
+        client_addr: None,
+        request_id: None,
+        detail: None,
+    };
+    let full = AuditEvent {
+        at: "2024-01-01T08:00:00Z".into(),
+        account_id: Some(a1.clone()),
+        actor_role: "nurse".into(),
+        patient_id: Some(p1.clone()),
+        action: "update".into(),
+        object_type: "Observation".into(),
+        object_id: Some("obs-1".into()),
+        outcome: "denied".into(),
+        reason: Some("section-hidden".into()),
+        client_addr: Some("203.0.113.7".into()),
+        request_id: Some("req-42".into()),
+        detail: Some(r#"{"withheld":[{"id":"x","reason":"restricted"}]}"#.into()),
+    };
+    let events = [
+        event("2024-01-01T09:00:00Z", Some(&a1), Some(&p1), "read"),
+        full.clone(),
+        event("2024-01-03T09:00:00Z", Some(&a2), Some(&p1), "read"),
+        event("2024-01-02T09:00:00Z", Some(&a1), Some(&p2), "read"),
+        event("2024-01-02T09:00:00Z", None, None, "login"),
+        event("2024-01-02T09:00:00Z", Some(&a2), Some(&p2), "read"),
+    ];
+    for e in &events {
+        store.append_audit(e).await.unwrap();
+    }
+    let all = store.audit_events(&AuditFilter::default()).await.unwrap();
+    assert_eq!(
+        all,
+        vec![
+            events[2].clone(),
+            events[5].clone(),
+            events[4].clone(),
+            events[3].clone(),
+            events[0].clone(),
+            full.clone(),
+        ],
+        "newest first; same time: latest appended first"
+    );
+    let by_patient = store
+        .audit_events(&AuditFilter {
+            patient_id: Some(p1.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_patient, vec![events[2].clone(), events[0].clone(), full.clone()]);
+    let by_account = store
+        .audit_events(&AuditFilter {
+            account_id: Some(a1.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_account, vec![events[3].clone(), events[0].clone(), full.clone()]);
+    let both = store
+        .audit_events(&AuditFilter {
+            patient_id: Some(p2.clone()),
+            account_id: Some(a2.clone()),
+            action: Some("read".into()),
+            limit: 0,
+        })
+        .await
+        .unwrap();
+    assert_eq!(both, vec![events[5].clone()]);
+    let logins = store
+        .audit_events(&AuditFilter {
+            action: Some("login".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(logins, vec![events[4].clone()]);
+    let limited = store
+        .audit_events(&AuditFilter {
+            limit: 2,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(limited, all[..2].to_vec());
+    assert!(store
+        .audit_events(&AuditFilter {
+            patient_id: Some(pid("aud-nobody")),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .is_empty());
+
+    // The default limit is 100.
+    for i in 0..105 {
+        store
+            .append_audit(&event(
+                &format!("2023-06-01T00:{:02}:{:02}Z", i / 60, i % 60),
+                None,
+                None,
+                "login",
+            ))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store
+            .audit_events(&AuditFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        100
+    );
 }

@@ -1,14 +1,206 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! Sprout's web application: the HTML portal that parents, patients and staff
+//! sign in to.
+//!
+//! - [`router`] builds the axum router from an [`AppState`]; [`serve`] runs it
+//!   on a listener with the client address available to handlers (audit).
+//! - Patient data reaches a page only through `read` (one path, one access
+//!   decision, one audit event per view); a denied patient is a 404.
+//! - Sessions live in the database ([`sprout_store::SessionStore`]); every
+//!   state-changing form carries a CSRF token; cross-origin POSTs are refused.
+//! - Every word comes from the Fluent catalogs `i18n/en.ftl` and `i18n/es.ftl`.
+//! - The clock is injected ([`Clock`]): `today` for the access decision, `now`
+//!   for sessions and audit times.
+
+mod audit;
+mod auth;
+mod clock;
+mod context;
+mod error;
+mod i18n;
+mod pages;
+mod present;
+mod read;
+mod signin;
+mod views;
+
+pub use auth::hash_password;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::WebError;
+pub use i18n::Locale;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use jiff::tz::TimeZone;
+use jiff::SignedDuration;
+use sprout_store::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Largest request body accepted (forms are small); larger bodies get 413.
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// The stylesheet, embedded (no external assets).
+const APP_CSS: &str = include_str!("../static/app.css");
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when the public URL is `https://`).
+    pub secure_cookies: bool,
+    /// The practice's time zone: "today" for the access policy is the date
+    /// there. Default: the system's time zone.
+    pub time_zone: TimeZone,
+    /// The public origin (`https://portal.example.org`, no trailing slash).
+    /// When set, a POST whose `Origin` header differs is refused; when not, the
+    /// `Origin` must match the request's `Host`.
+    pub public_origin: Option<String>,
+    /// How long a session lasts after sign-in (absolute). Default: 12 hours.
+    pub session_lifetime: SignedDuration,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            time_zone: TimeZone::system(),
+            public_origin: None,
+            session_lifetime: SignedDuration::from_hours(12),
+        }
     }
+}
+
+/// What every handler shares: the store, the clock, the settings and the
+/// compiled catalogs. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    config: WebConfig,
+    i18n: i18n::I18n,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Builds the state from a store (any backend), a clock and the settings.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                config,
+                i18n: i18n::I18n::new(),
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.inner.clock.as_ref()
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+
+    pub(crate) fn i18n(&self) -> &i18n::I18n {
+        &self.inner.i18n
+    }
+}
+
+/// The application's router.
+///
+/// `/healthz` and `/static/app.css` do no database work; every other route runs
+/// inside the request context (session, language, request id, error pages).
+/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so audit
+/// events carry the client address (as [`serve`] does).
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(signin::login_form).post(signin::login))
+        .route("/logout", post(signin::logout))
+        .route("/locale", post(signin::set_locale))
+        .route("/patients/{id}", get(pages::patient_summary))
+        .route("/patients/{id}/{section}", get(pages::patient_section))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            context::context,
+        ));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/static/app.css", get(stylesheet))
+        .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            context::finish,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+/// Serves the application on `listener` until the process ends.
+///
+/// # Errors
+/// The listener's I/O error.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_with_shutdown(listener, state, std::future::pending()).await
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then
+/// finishes the requests in flight.
+///
+/// # Errors
+/// The listener's I/O error.
+pub async fn serve_with_shutdown(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// `GET /healthz`: "ok", the throughput ceiling of the server.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// `GET /static/app.css`.
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        APP_CSS,
+    )
+}
+
+async fn not_found() -> WebError {
+    WebError::NotFound
 }

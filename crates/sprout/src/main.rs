@@ -1,3 +1,413 @@
-fn main() {
-    println!("Hello, world!");
+//! `sprout`: the one binary. Parses the command line and configuration, opens
+//! the store picked by the database URL, and wires the web server, the importer,
+//! the demo generator and the admin commands together. No rules live here.
+
+mod config;
+mod demo;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use config::{FileConfig, DEFAULT_DATABASE_URL, DEFAULT_LISTEN};
+use sprout_domain::people::{AccountStatus, ProxyRelationship, RelationshipKind, StaffRole};
+use sprout_domain::{AccountId, PatientId};
+use sprout_store::{NewAccount, Store, StoreError};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Sprout: a patient portal for pediatric practices.
+#[derive(Debug, Parser)]
+#[command(name = "sprout", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command that opens the database shares.
+#[derive(Debug, Clone, Args)]
+struct DbArgs {
+    /// Database URL: `sqlite://PATH` or `postgres://...` [default: sqlite://./data/sprout.db]
+    #[arg(long, env = "SPROUT_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Practice configuration file (TOML) [default: ./sprout.toml when present]
+    #[arg(long, env = "SPROUT_CONFIG", global = true)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the portal.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080]
+        #[arg(long, env = "SPROUT_LISTEN")]
+        listen: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Create a demo practice on an empty database and serve it.
+    Demo {
+        /// How many families to create.
+        #[arg(long, default_value_t = 20)]
+        families: usize,
+        /// Also write the demo logins as JSON to this file.
+        #[arg(long)]
+        accounts_json: Option<PathBuf>,
+        /// Run the demo practice as of this date (YYYY-MM-DD) instead of today.
+        #[arg(long)]
+        today: Option<String>,
+        /// Seed for the generator (same seed and date, same families).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Create the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+        /// Address to listen on [default: 127.0.0.1:8080]
+        #[arg(long, env = "SPROUT_LISTEN")]
+        listen: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Import records from the practice's EHR.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Manage staff accounts.
+    Staff {
+        #[command(subcommand)]
+        what: StaffCommand,
+    },
+    /// Link family members (proxies) to patients.
+    Family {
+        #[command(subcommand)]
+        what: FamilyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import FHIR R4 Bundles and single resources from files and folders.
+    Fhir {
+        /// Files or folders (searched recursively for .json files).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print one machine-readable JSON object on standard output.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffCommand {
+    /// Add a staff account.
+    Add {
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// Role: front-desk, nurse, clinician or admin.
+        #[arg(long)]
+        role: String,
+        /// Initial password (a random one is generated and printed when omitted).
+        #[arg(long, env = "SPROUT_NEW_PASSWORD")]
+        password: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum FamilyCommand {
+    /// Link a person (created if their email is new) to a patient as a proxy.
+    Link {
+        /// The proxy's sign-in email.
+        #[arg(long)]
+        email: String,
+        /// The proxy's full name (for a new account).
+        #[arg(long)]
+        name: Option<String>,
+        /// The patient's Sprout id.
+        #[arg(long, conflicts_with = "mrn", required_unless_present = "mrn")]
+        patient: Option<String>,
+        /// The patient's MRN.
+        #[arg(long)]
+        mrn: Option<String>,
+        /// parent, legal-guardian, court-appointed-guardian or designee.
+        #[arg(long, default_value = "parent")]
+        kind: String,
+        /// Initial password for a new account (random and printed when omitted).
+        #[arg(long, env = "SPROUT_NEW_PASSWORD")]
+        password: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SPROUT_LOG")
+                .unwrap_or_else(|_| "sprout=info,sprout_web=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens the store the URL names: `sqlite://` or `postgres://`.
+pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    match sprout_store_sql::Backend::from_url(url)? {
+        sprout_store_sql::Backend::Sqlite => Ok(Arc::new(
+            sprout_store_sqlite::open(url)
+                .await
+                .with_context(|| format!("cannot open the SQLite database {url}"))?,
+        )),
+        sprout_store_sql::Backend::Postgres => Ok(Arc::new(
+            sprout_store_postgres::open(url)
+                .await
+                .context("cannot open the PostgreSQL database")?,
+        )),
+    }
+}
+
+struct Resolved {
+    file: FileConfig,
+    database_url: String,
+}
+
+fn resolve(db: &DbArgs) -> anyhow::Result<Resolved> {
+    let file = FileConfig::load(db.config.as_deref())?;
+    let database_url = db
+        .database_url
+        .clone()
+        .or_else(|| file.server.database_url.clone())
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+    // An unknown scheme is a clear error before anything else happens.
+    sprout_store_sql::Backend::from_url(&database_url)?;
+    Ok(Resolved { file, database_url })
+}
+
+fn web_config(file: &FileConfig) -> anyhow::Result<sprout_web::WebConfig> {
+    let tz = match &file.practice.time_zone {
+        Some(name) => jiff::tz::TimeZone::get(name)?,
+        None => jiff::tz::TimeZone::system(),
+    };
+    let secure = file
+        .server
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"));
+    let mut cfg = sprout_web::WebConfig::default();
+    cfg.secure_cookies = secure;
+    cfg.time_zone = tz;
+    if let Some(name) = &file.practice.name {
+        cfg.practice_name = name.clone();
+    }
+    Ok(cfg)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    use std::process::ExitCode;
+    match cli.command {
+        Command::Serve { listen, db } => {
+            let r = resolve(&db)?;
+            let listen = listen
+                .or_else(|| r.file.server.listen.clone())
+                .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+            let store = open_store(&r.database_url).await?;
+            let cfg = web_config(&r.file)?;
+            let clock: Arc<dyn sprout_web::Clock> =
+                Arc::new(sprout_web::SystemClock::new(cfg.time_zone.clone()));
+            serve(store, clock, cfg, &listen).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { families, accounts_json, today, seed, no_serve, listen, db } => {
+            let r = resolve(&db)?;
+            let listen = listen
+                .or_else(|| r.file.server.listen.clone())
+                .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+            let mut cfg = web_config(&r.file)?;
+            if r.file.practice.name.is_none() {
+                cfg.practice_name = sprout_demo::DEMO_PRACTICE.to_owned();
+            }
+            let fixed_today = match today.as_deref() {
+                Some(t) => Some(
+                    t.parse::<jiff::civil::Date>()
+                        .with_context(|| format!("--today `{t}` is not a date (YYYY-MM-DD)"))?,
+                ),
+                None => None,
+            };
+            let clock: Arc<dyn sprout_web::Clock> = match fixed_today {
+                Some(d) => Arc::new(sprout_web::FixedClock::new(d)),
+                None => Arc::new(sprout_web::SystemClock::new(cfg.time_zone.clone())),
+            };
+            let store = open_store(&r.database_url).await?;
+            let logins = demo::seed(&*store, families, seed, clock.today(), accounts_json.as_deref())
+                .await?;
+            demo::print_logins(&logins, &listen);
+            if !no_serve {
+                serve(store, clock, cfg, &listen).await?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { what: ImportCommand::Fhir { paths, json, db } } => {
+            let r = resolve(&db)?;
+            for p in &paths {
+                if !p.exists() {
+                    bail!("{}: no such file or folder", p.display());
+                }
+            }
+            let store = open_store(&r.database_url).await?;
+            let report = sprout_fhir::import_paths(&*store, &paths).await;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print!("{report}");
+            }
+            Ok(if report.all_imported() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        Command::Staff { what: StaffCommand::Add { email, name, role, password, db } } => {
+            let role: StaffRole = role
+                .parse()
+                .map_err(|_| anyhow::anyhow!("unknown role `{role}`: use front-desk, nurse, clinician or admin"))?;
+            let r = resolve(&db)?;
+            let store = open_store(&r.database_url).await?;
+            let (password, generated) = password_or_generated(password)?;
+            let account = create_account(&*store, &email, &name, &password, Some(role)).await?;
+            println!("staff account {} ({}) created as {}", account.email, account.id, role);
+            if generated {
+                println!("temporary password: {password}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Family {
+            what: FamilyCommand::Link { email, name, patient, mrn, kind, password, db },
+        } => {
+            let kind: RelationshipKind = kind.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "unknown relationship `{kind}`: use parent, legal-guardian, court-appointed-guardian or designee"
+                )
+            })?;
+            let r = resolve(&db)?;
+            let store = open_store(&r.database_url).await?;
+            let patient_id = match (patient, mrn) {
+                (Some(id), _) => {
+                    let id = PatientId::parse(&id).context("that is not a patient id")?;
+                    store.patient(&id).await?.context("no patient with that id")?.id
+                }
+                (None, Some(mrn)) => store
+                    .patient_by_mrn(&mrn)
+                    .await?
+                    .with_context(|| format!("no patient with MRN {mrn}"))?
+                    .id,
+                (None, None) => bail!("give --patient ID or --mrn MRN"),
+            };
+            let account = match store.account_by_email(&email).await? {
+                Some((a, _)) => a,
+                None => {
+                    let name = name.context("--name is needed to create a new account")?;
+                    let (password, generated) = password_or_generated(password)?;
+                    let a = create_account(&*store, &email, &name, &password, None).await?;
+                    if generated {
+                        println!("temporary password for {}: {password}", a.email);
+                    }
+                    a
+                }
+            };
+            let today = jiff::Zoned::now().date();
+            let rel = ProxyRelationship {
+                id: AccountId::from_random(rand::random()).to_string(),
+                account_id: account.id.clone(),
+                patient_id: patient_id.clone(),
+                kind,
+                granted_on: today,
+                verified_on: Some(today),
+                patient_approved_on: None,
+                sections_hidden: Vec::new(),
+                evidence_on_file: false,
+                expires_on: None,
+                revoked_on: None,
+            };
+            store.add_relationship(&rel).await?;
+            println!("{} linked to patient {} as {}", account.email, patient_id, kind);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn password_or_generated(password: Option<String>) -> anyhow::Result<(String, bool)> {
+    match password {
+        Some(p) if p.chars().count() < 10 => bail!("the password must have at least 10 characters"),
+        Some(p) => Ok((p, false)),
+        None => {
+            let bytes: [u8; 12] = rand::random();
+            let p: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            Ok((p, true))
+        }
+    }
+}
+
+async fn create_account(
+    store: &dyn Store,
+    email: &str,
+    name: &str,
+    password: &str,
+    role: Option<StaffRole>,
+) -> anyhow::Result<sprout_domain::people::Account> {
+    if !email.contains('@') || email.trim().len() < 3 {
+        bail!("`{email}` is not an email address");
+    }
+    let hash = {
+        let p = password.to_owned();
+        tokio::task::spawn_blocking(move || sprout_web::hash_password(&p)).await?
+    };
+    let new = NewAccount {
+        id: AccountId::from_random(rand::random()),
+        email: email.to_owned(),
+        display_name: name.to_owned(),
+        password_hash: hash,
+        status: AccountStatus::Active,
+        staff_role: role,
+        patient_id: None,
+    };
+    match store.create_account(&new).await {
+        Ok(a) => Ok(a),
+        Err(StoreError::Conflict(_)) => bail!("an account with the email {email} already exists"),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn serve(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn sprout_web::Clock>,
+    cfg: sprout_web::WebConfig,
+    listen: &str,
+) -> anyhow::Result<()> {
+    let addr: std::net::SocketAddr = listen
+        .parse()
+        .with_context(|| format!("`{listen}` is not an address to listen on (like 127.0.0.1:8080)"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let state = sprout_web::AppState::new(store, clock, cfg);
+    eprintln!("Sprout is listening on http://{}", listener.local_addr()?);
+    sprout_web::serve(listener, state).await?;
+    Ok(())
 }

@@ -1,0 +1,634 @@
+//! The demo practice: families that look real, made by Sprout's own generator.
+//!
+//! Every family has one or two parents and one to four children; the first
+//! family is the showcase, with an infant, a 5-year-old, a 12-year-old, a
+//! 16-year-old and an 18-year-old. Children get well-child visits on the Bright
+//! Futures periodicity schedule with heights and weights that follow a growth
+//! curve (CDC 2000 50th percentiles, shifted by a per-child z-score), doses of the
+//! routine childhood immunization schedule (CDC/ACIP, 2025) given at the visits,
+//! a few sick visits with diagnoses and antibiotics, a stimulant for a child with
+//! ADHD, and allergies.
+//!
+//! The generator is deterministic for a given seed and "today", so tests and
+//! benchmarks can rely on it. It does no I/O: callers write what it returns.
+
+mod schedule;
+
+use jiff::civil::Date;
+use jiff::ToSpan;
+use rand::rngs::StdRng;
+use rand::{Rng, RngCore, SeedableRng};
+use sprout_domain::people::{AccountStatus, ProxyRelationship, RelationshipKind, StaffRole};
+use sprout_domain::record::{
+    AdministrativeSex, AllergyIntolerance, Condition, Encounter, Immunization, ItemMeta, Labels,
+    MedicationRequest, Observation, ObservationCategory, ObservationComponent, Patient,
+    RecordItem,
+};
+use sprout_domain::{AccountId, ItemId, PatientId};
+
+/// The password every demo login uses. Demo data only: never for real accounts.
+pub const DEMO_PASSWORD: &str = "sprout-demo-2026";
+
+/// The practice's name in the demo.
+pub const DEMO_PRACTICE: &str = "Sprout Pediatrics (demo)";
+
+/// Who a demo login is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoRole {
+    /// A parent (proxy).
+    Parent,
+    /// A patient's own login.
+    Patient,
+    /// Staff with a role.
+    Staff(StaffRole),
+}
+
+impl DemoRole {
+    /// The role as written in `--accounts-json`: `parent`, `patient`, or the staff role code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Parent => "parent",
+            Self::Patient => "patient",
+            Self::Staff(r) => r.code(),
+        }
+    }
+}
+
+/// A demo login to create.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    /// Its id.
+    pub id: AccountId,
+    /// Parent, patient or staff.
+    pub role: DemoRole,
+    /// Sign-in email.
+    pub email: String,
+    /// Name shown.
+    pub display_name: String,
+    /// The patient whose own login it is.
+    pub patient_id: Option<PatientId>,
+    /// Always active in the demo.
+    pub status: AccountStatus,
+}
+
+/// One generated family: its children's records, its logins and links.
+#[derive(Debug, Clone, Default)]
+pub struct DemoFamily {
+    /// The children.
+    pub patients: Vec<Patient>,
+    /// Their record items.
+    pub items: Vec<RecordItem>,
+    /// Parents' and teenagers' logins.
+    pub accounts: Vec<DemoAccount>,
+    /// Parent-to-child proxy relationships.
+    pub relationships: Vec<ProxyRelationship>,
+}
+
+/// Makes demo families. Deterministic for a given seed and `today`.
+pub struct Generator {
+    rng: StdRng,
+    today: Date,
+    next_family: usize,
+}
+
+const SURNAMES: &[&str] = &[
+    "Garcia", "Nguyen", "Johnson", "Okafor", "Patel", "Kowalski", "Rivera", "Chen", "Haddad",
+    "Martin", "Silva", "Kim", "Brown", "Lopez", "Novak", "Ahmed", "Murphy", "Rossi", "Tanaka",
+    "Hernandez", "Walker", "Cohen", "Diaz", "Singh",
+];
+const GIRLS: &[&str] = &[
+    "Sofia", "Emma", "Olivia", "Amara", "Mia", "Lucia", "Ava", "Zoe", "Isabella", "Nora", "Leah",
+    "Maya", "Chloe", "Valentina", "Aisha", "Grace",
+];
+const BOYS: &[&str] = &[
+    "Mateo", "Liam", "Noah", "Elijah", "Lucas", "Ethan", "Diego", "Samuel", "Omar", "Leo", "Ben",
+    "Daniel", "Hugo", "Caleb", "Arjun", "Felix",
+];
+const ADULTS_F: &[&str] = &["Maria", "Jennifer", "Ana", "Linh", "Sarah", "Priya", "Fatima", "Laura"];
+const ADULTS_M: &[&str] = &["Carlos", "David", "James", "Minh", "Kwame", "Raj", "Tomás", "Peter"];
+
+impl Generator {
+    /// A generator for the practice as of `today`.
+    pub fn new(seed: u64, today: Date) -> Self {
+        Self { rng: StdRng::seed_from_u64(seed), today, next_family: 1 }
+    }
+
+    fn random_bytes(&mut self) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        self.rng.fill_bytes(&mut b);
+        b
+    }
+
+    /// The practice's four staff logins (front desk, nurse, clinician, admin).
+    pub fn staff(&mut self) -> Vec<DemoAccount> {
+        let people = [
+            (StaffRole::FrontDesk, "frontdesk@example.org", "Rosa Méndez"),
+            (StaffRole::Nurse, "nurse@example.org", "Nina Park, RN"),
+            (StaffRole::Clinician, "doctor@example.org", "Dr. Alex Rivera"),
+            (StaffRole::Admin, "admin@example.org", "Sam Admin"),
+        ];
+        people
+            .into_iter()
+            .map(|(role, email, name)| DemoAccount {
+                id: AccountId::from_random(self.random_bytes()),
+                role: DemoRole::Staff(role),
+                email: email.to_owned(),
+                display_name: name.to_owned(),
+                patient_id: None,
+                status: AccountStatus::Active,
+            })
+            .collect()
+    }
+
+    /// The next family. The first is the showcase family.
+    pub fn family(&mut self) -> DemoFamily {
+        let n = self.next_family;
+        self.next_family += 1;
+        let surname = SURNAMES[(n - 1) % SURNAMES.len()];
+        let ages_days: Vec<i64> = if n == 1 {
+            // Infant (4½ months), 5, 12 (turned 12 three weeks ago), 16, 18.
+            vec![135, 5 * 365 + 40, 12 * 365 + 24, 16 * 365 + 100, 18 * 365 + 60]
+        } else {
+            let count = self.rng.random_range(1..=4);
+            let mut ages: Vec<i64> =
+                (0..count).map(|_| self.rng.random_range(20..(19 * 365))).collect();
+            ages.sort_unstable();
+            ages
+        };
+        let mut fam = DemoFamily::default();
+        // Parents.
+        let two_parents = n == 1 || self.rng.random_bool(0.7);
+        let mother = ADULTS_F[self.rng.random_range(0..ADULTS_F.len())];
+        let father = ADULTS_M[self.rng.random_range(0..ADULTS_M.len())];
+        let mut parents = vec![(mother, "parent-f")];
+        if two_parents {
+            parents.push((father, "parent-m"));
+        }
+        let mut parent_ids = Vec::new();
+        for (first, _) in &parents {
+            let email = if n == 1 {
+                format!("{}.{}@example.org", ascii_lower(first), ascii_lower(surname))
+            } else {
+                format!("{}.{}.{n}@example.org", ascii_lower(first), ascii_lower(surname))
+            };
+            let id = AccountId::from_random(self.random_bytes());
+            parent_ids.push(id.clone());
+            fam.accounts.push(DemoAccount {
+                id,
+                role: DemoRole::Parent,
+                email,
+                display_name: format!("{first} {surname}"),
+                patient_id: None,
+                status: AccountStatus::Active,
+            });
+        }
+        for (i, age_days) in ages_days.iter().enumerate() {
+            let birth = self.today.checked_sub(age_days.days()).unwrap_or(self.today);
+            let female = if n == 1 { i % 2 == 0 } else { self.rng.random_bool(0.5) };
+            let names = if female { GIRLS } else { BOYS };
+            let given = names[(n * 7 + i * 3 + self.rng.random_range(0..names.len())) % names.len()];
+            let patient = Patient {
+                id: PatientId::from_random(self.random_bytes()),
+                source_id: Some(format!("demo-{n}-{i}")),
+                mrn: Some(format!("D{:07}", n * 10 + i)),
+                given_name: given.to_owned(),
+                family_name: surname.to_owned(),
+                birth_date: birth,
+                sex: if female { AdministrativeSex::Female } else { AdministrativeSex::Male },
+                phone: Some(format!("(555) 01{:02}-{:04}", n % 100, (n * 37 + i) % 10000)),
+                email: None,
+                address: Some(format!("{} Maple Street, Springfield", 100 + n % 900)),
+                gestation_weeks: if n == 1 && i == 0 { Some(32) } else { None },
+                labels: Labels::default(),
+            };
+            let age_years = age_days / 365;
+            // Teenagers of the showcase family have their own logins.
+            if n == 1 && age_years >= 12 {
+                fam.accounts.push(DemoAccount {
+                    id: AccountId::from_random(self.random_bytes()),
+                    role: DemoRole::Patient,
+                    email: format!("{}.{}@example.org", ascii_lower(given), ascii_lower(surname)),
+                    display_name: patient.display_name(),
+                    patient_id: Some(patient.id.clone()),
+                    status: AccountStatus::Active,
+                });
+            }
+            for (pi, parent) in parent_ids.iter().enumerate() {
+                let granted = birth.checked_add(((pi as i64) * 2 + 7).days()).unwrap_or(birth);
+                fam.relationships.push(ProxyRelationship {
+                    id: hex(self.random_bytes()),
+                    account_id: parent.clone(),
+                    patient_id: patient.id.clone(),
+                    kind: RelationshipKind::Parent,
+                    granted_on: granted.min(self.today),
+                    verified_on: Some(granted.min(self.today)),
+                    patient_approved_on: None,
+                    sections_hidden: Vec::new(),
+                    evidence_on_file: false,
+                    expires_on: None,
+                    revoked_on: None,
+                });
+            }
+            let adhd = n == 1 && age_years == 12 || (n > 1 && age_years >= 7 && self.rng.random_bool(0.08));
+            self.chart(&patient, adhd, &mut fam.items);
+            fam.patients.push(patient);
+        }
+        fam
+    }
+
+    fn meta(&mut self, patient: &Patient, kind: &str) -> ItemMeta {
+        let id = ItemId::from_random(self.random_bytes());
+        ItemMeta {
+            source_id: format!("demo-{kind}-{id}"),
+            id,
+            patient_id: patient.id.clone(),
+            labels: Labels::default(),
+        }
+    }
+
+    /// A child's chart: visits with vitals, immunizations, problems, medications.
+    fn chart(&mut self, p: &Patient, adhd: bool, items: &mut Vec<RecordItem>) {
+        let female = p.sex == AdministrativeSex::Female;
+        // The child's own place on the growth curve, kept for life.
+        let z_height: f64 = self.rng.random_range(-1.5..1.5);
+        let z_weight: f64 = (z_height * 0.6 + self.rng.random_range(-0.9..0.9)).clamp(-2.0, 2.2);
+        let mut visit_dates = Vec::new();
+        for &(months, label) in schedule::WELL_VISITS {
+            let Some(date) = add_months(p.birth_date, months) else { continue };
+            let date = date.checked_add(self.rng.random_range(0..10).days()).unwrap_or(date);
+            if date > self.today {
+                break;
+            }
+            visit_dates.push(date);
+            let enc = self.meta(p, "enc");
+            let enc_source = enc.source_id.clone();
+            let minute = self.rng.random_range(0..60);
+            let when = format!("{date}T09:{minute:02}:00-05:00");
+            items.push(RecordItem::Encounter(Encounter {
+                meta: enc,
+                status: "finished".into(),
+                class_code: Some("AMB".into()),
+                type_text: Some(format!("Well child visit ({label})")),
+                reason_text: Some("Routine well child check".into()),
+                start: Some(when.clone()),
+                end: Some(format!("{date}T10:{minute:02}:00-05:00")),
+                practitioner: Some("Dr. Alex Rivera".into()),
+                location: Some(DEMO_PRACTICE.into()),
+            }));
+            let age_m = months as f64;
+            let height = schedule::median_height_cm(age_m, female) * (1.0 + 0.042 * z_height);
+            let weight = schedule::median_weight_kg(age_m, female) * (1.0 + 0.11 * z_weight);
+            let lying = months < 24;
+            let vit = |s: &mut Self, loinc: &str, display: &str, value: f64, unit: &str| {
+                let meta = s.meta(p, "obs");
+                RecordItem::Observation(Observation {
+                    meta,
+                    category: ObservationCategory::VitalSigns,
+                    status: "final".into(),
+                    loinc: Some(loinc.into()),
+                    display: display.into(),
+                    effective: Some(when.clone()),
+                    value: Some((value * 10.0).round() / 10.0),
+                    unit: Some(unit.into()),
+                    value_text: None,
+                    components: Vec::new(),
+                    encounter_source_id: Some(enc_source.clone()),
+                })
+            };
+            if lying {
+                items.push(vit(self, "8306-3", "Body height --lying", height, "cm"));
+            } else {
+                items.push(vit(self, "8302-2", "Body height", height, "cm"));
+            }
+            items.push(vit(self, "29463-7", "Body weight", weight, "kg"));
+            if months <= 36 {
+                let hc = schedule::median_head_cm(age_m, female) * (1.0 + 0.03 * z_height);
+                items.push(vit(self, "9843-4", "Head Occipital-frontal circumference", hc, "cm"));
+            }
+            if months >= 24 {
+                let bmi = weight / (height / 100.0).powi(2);
+                items.push(vit(self, "39156-5", "Body mass index (BMI)", bmi, "kg/m2"));
+            }
+            let temp = 36.6 + self.rng.random_range(0.0..0.6);
+            items.push(vit(self, "8310-5", "Body temperature", temp, "Cel"));
+            let hr = schedule::heart_rate(age_m) + self.rng.random_range(-8.0..8.0);
+            items.push(vit(self, "8867-4", "Heart rate", hr.round(), "/min"));
+            if months >= 36 {
+                let sys = (92.0 + age_m / 12.0 * 1.6 + self.rng.random_range(-6.0..6.0)).round();
+                let dia = (55.0 + age_m / 12.0 * 0.9 + self.rng.random_range(-5.0..5.0)).round();
+                let meta = self.meta(p, "obs");
+                items.push(RecordItem::Observation(Observation {
+                    meta,
+                    category: ObservationCategory::VitalSigns,
+                    status: "final".into(),
+                    loinc: Some("85354-9".into()),
+                    display: "Blood pressure panel".into(),
+                    effective: Some(when.clone()),
+                    value: None,
+                    unit: None,
+                    value_text: None,
+                    components: vec![
+                        ObservationComponent {
+                            code: Some("8480-6".into()),
+                            display: "Systolic blood pressure".into(),
+                            value: Some(sys),
+                            unit: Some("mm[Hg]".into()),
+                        },
+                        ObservationComponent {
+                            code: Some("8462-4".into()),
+                            display: "Diastolic blood pressure".into(),
+                            value: Some(dia),
+                            unit: Some("mm[Hg]".into()),
+                        },
+                    ],
+                    encounter_source_id: Some(enc_source.clone()),
+                }));
+            }
+            // Vaccines due at this visit.
+            for dose in schedule::DOSES.iter().filter(|d| d.at_months == months) {
+                let meta = self.meta(p, "imm");
+                items.push(RecordItem::Immunization(Immunization {
+                    meta,
+                    status: "completed".into(),
+                    status_reason: None,
+                    cvx: Some(dose.cvx.into()),
+                    vaccine_text: dose.text.into(),
+                    occurrence: Some(date),
+                    lot_number: Some(format!(
+                        "{}{:05}",
+                        &dose.text[..1].to_ascii_uppercase(),
+                        self.rng.random_range(10000..99999)
+                    )),
+                    site: Some(if months < 12 { "Left thigh" } else { "Left arm" }.into()),
+                    primary_source: Some(true),
+                }));
+            }
+            // A seasonal influenza dose at autumn visits from 6 months.
+            if months >= 6 && matches!(date.month(), 9..=12) {
+                let meta = self.meta(p, "imm");
+                items.push(RecordItem::Immunization(Immunization {
+                    meta,
+                    status: "completed".into(),
+                    status_reason: None,
+                    cvx: Some("150".into()),
+                    vaccine_text: "Influenza, injectable, quadrivalent, preservative free".into(),
+                    occurrence: Some(date),
+                    lot_number: Some(format!("FL{:05}", self.rng.random_range(10000..99999))),
+                    site: Some("Right arm".into()),
+                    primary_source: Some(true),
+                }));
+            }
+        }
+        // Sick visits: ear infections and sore throats, treated with antibiotics.
+        let age_months = months_between(p.birth_date, self.today);
+        let sick = if age_months < 6 { 0 } else { self.rng.random_range(1..=3) };
+        for k in 0..sick {
+            let m = self.rng.random_range(6..age_months.max(7));
+            let Some(date) = add_months(p.birth_date, m) else { continue };
+            if date > self.today {
+                continue;
+            }
+            let (dx, snomed, rx, rxnorm, dose) = if k % 2 == 0 {
+                (
+                    "Otitis media",
+                    "65363002",
+                    "Amoxicillin 250 MG/5 ML Oral Suspension",
+                    "308182",
+                    "5 mL by mouth twice daily for 10 days",
+                )
+            } else {
+                (
+                    "Streptococcal sore throat",
+                    "43878008",
+                    "Penicillin V Potassium 250 MG Oral Tablet",
+                    "834061",
+                    "1 tablet by mouth twice daily for 10 days",
+                )
+            };
+            let when = format!("{date}T15:10:00-05:00");
+            let enc = self.meta(p, "enc");
+            items.push(RecordItem::Encounter(Encounter {
+                meta: enc,
+                status: "finished".into(),
+                class_code: Some("AMB".into()),
+                type_text: Some("Sick visit".into()),
+                reason_text: Some(dx.into()),
+                start: Some(when.clone()),
+                end: Some(when.replace("T15:10", "T15:35")),
+                practitioner: Some("Dr. Alex Rivera".into()),
+                location: Some(DEMO_PRACTICE.into()),
+            }));
+            let meta = self.meta(p, "cond");
+            items.push(RecordItem::Condition(Condition {
+                meta,
+                display: dx.into(),
+                code: Some(snomed.into()),
+                clinical_status: Some("resolved".into()),
+                verification_status: Some("confirmed".into()),
+                onset: Some(when.clone()),
+                abatement: date.checked_add(12.days()).ok().map(|d| d.to_string()),
+                recorded: Some(when.clone()),
+            }));
+            let meta = self.meta(p, "med");
+            items.push(RecordItem::MedicationRequest(MedicationRequest {
+                meta,
+                status: "completed".into(),
+                rxnorm: Some(rxnorm.into()),
+                medication_text: rx.into(),
+                dosage_text: Some(dose.into()),
+                authored_on: Some(when.clone()),
+                prescriber: Some("Dr. Alex Rivera".into()),
+            }));
+        }
+        if adhd {
+            let since = self.today.checked_sub(200.days()).unwrap_or(self.today).max(p.birth_date);
+            let when = format!("{since}T10:00:00-05:00");
+            let meta = self.meta(p, "cond");
+            items.push(RecordItem::Condition(Condition {
+                meta,
+                display: "Attention deficit hyperactivity disorder".into(),
+                code: Some("406506008".into()),
+                clinical_status: Some("active".into()),
+                verification_status: Some("confirmed".into()),
+                onset: Some(when.clone()),
+                abatement: None,
+                recorded: Some(when.clone()),
+            }));
+            let meta = self.meta(p, "med");
+            items.push(RecordItem::MedicationRequest(MedicationRequest {
+                meta,
+                status: "active".into(),
+                rxnorm: Some("1091170".into()),
+                medication_text: "Methylphenidate hydrochloride 18 MG Extended Release Oral Tablet"
+                    .into(),
+                dosage_text: Some("1 tablet by mouth every morning".into()),
+                authored_on: Some(when),
+                prescriber: Some("Dr. Alex Rivera".into()),
+            }));
+        }
+        if age_months >= 24 && self.rng.random_bool(0.3) {
+            let (display, code, crit, reaction) = [
+                ("Peanut allergy", "91935009", "high", "Hives, swelling of lips"),
+                ("Allergy to penicillin", "91936005", "low", "Rash"),
+                ("Allergy to grass pollen", "418689008", "low", "Sneezing, itchy eyes"),
+            ][self.rng.random_range(0..3)];
+            let meta = self.meta(p, "alg");
+            let recorded = visit_dates.get(visit_dates.len() / 2).copied().unwrap_or(self.today);
+            items.push(RecordItem::AllergyIntolerance(AllergyIntolerance {
+                meta,
+                display: display.into(),
+                code: Some(code.into()),
+                clinical_status: Some("active".into()),
+                verification_status: Some("confirmed".into()),
+                category: Some(if code == "91936005" { "medication" } else { "food" }.into()),
+                criticality: Some(crit.into()),
+                reaction: Some(reaction.into()),
+                recorded: Some(recorded.to_string()),
+            }));
+        }
+        if p.family_name == "Garcia" && age_months > 14 * 12 && age_months < 17 * 12 {
+            // The showcase 16-year-old has asthma with an inhaler.
+            let when = format!("{}T11:00:00-05:00", self.today.checked_sub(400.days()).unwrap_or(self.today));
+            let meta = self.meta(p, "cond");
+            items.push(RecordItem::Condition(Condition {
+                meta,
+                display: "Childhood asthma".into(),
+                code: Some("233678006".into()),
+                clinical_status: Some("active".into()),
+                verification_status: Some("confirmed".into()),
+                onset: Some(when.clone()),
+                abatement: None,
+                recorded: Some(when.clone()),
+            }));
+            let meta = self.meta(p, "med");
+            items.push(RecordItem::MedicationRequest(MedicationRequest {
+                meta,
+                status: "active".into(),
+                rxnorm: Some("745679".into()),
+                medication_text: "Albuterol 0.09 MG/ACTUAT Metered Dose Inhaler".into(),
+                dosage_text: Some("2 puffs every 4 hours as needed for wheezing".into()),
+                authored_on: Some(when),
+                prescriber: Some("Dr. Alex Rivera".into()),
+            }));
+        }
+    }
+}
+
+fn ascii_lower(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'á' => 'a',
+            'é' => 'e',
+            'í' => 'i',
+            'ó' => 'o',
+            'ú' => 'u',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+fn hex(b: [u8; 16]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// `date` plus whole months (the same day of month, clamped to the month's end).
+fn add_months(date: Date, months: i64) -> Option<Date> {
+    date.checked_add(months.months()).ok()
+}
+
+fn months_between(from: Date, to: Date) -> i64 {
+    let m = (i64::from(to.year()) - i64::from(from.year())) * 12
+        + i64::from(to.month())
+        - i64::from(from.month());
+    if to.day() < from.day() {
+        m - 1
+    } else {
+        m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn showcase_family_has_the_ages_the_demo_promises() {
+        let today = date(2026, 11, 30);
+        let mut g = Generator::new(7, today);
+        let fam = g.family();
+        let ages: Vec<i32> = fam
+            .patients
+            .iter()
+            .map(|p| {
+                sprout_domain::age::age_in_years(p.birth_date, today, Default::default())
+            })
+            .collect();
+        assert_eq!(ages, vec![0, 5, 12, 16, 18]);
+        // Two parents linked to every child, three teenagers with own logins.
+        assert_eq!(fam.relationships.len(), 10);
+        assert_eq!(fam.accounts.iter().filter(|a| a.role == DemoRole::Patient).count(), 3);
+        // A stimulant and an antibiotic are among the medications.
+        let meds: Vec<&str> = fam
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                RecordItem::MedicationRequest(m) => Some(m.medication_text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(meds.iter().any(|m| m.contains("Methylphenidate")));
+        assert!(meds.iter().any(|m| m.contains("Amoxicillin") || m.contains("Penicillin")));
+    }
+
+    #[test]
+    fn growth_follows_a_curve_and_nothing_is_in_the_future() {
+        let today = date(2026, 11, 30);
+        let mut g = Generator::new(1, today);
+        let fam = g.family();
+        let sixteen = &fam.patients[3];
+        let mut heights: Vec<(String, f64)> = fam
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                RecordItem::Observation(o)
+                    if o.meta.patient_id == sixteen.id
+                        && matches!(o.loinc.as_deref(), Some("8302-2" | "8306-3")) =>
+                {
+                    Some((o.effective.clone().unwrap(), o.value.unwrap()))
+                }
+                _ => None,
+            })
+            .collect();
+        heights.sort_by(|a, b| a.0.cmp(&b.0));
+        assert!(heights.len() > 15);
+        assert!(heights.windows(2).all(|w| w[1].1 >= w[0].1 - 1.0), "{heights:?}");
+        assert!(heights.first().unwrap().1 < 60.0 && heights.last().unwrap().1 > 150.0);
+        for i in &fam.items {
+            if let RecordItem::Immunization(im) = i {
+                assert!(im.occurrence.unwrap() <= today);
+            }
+        }
+        // The infant has the 2-month doses but not the 6-month ones.
+        let infant = &fam.patients[0];
+        let infant_cvx: Vec<_> = fam
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                RecordItem::Immunization(im) if im.meta.patient_id == infant.id => im.cvx.clone(),
+                _ => None,
+            })
+            .collect();
+        assert!(infant_cvx.contains(&"20".to_string()));
+        assert_eq!(infant_cvx.iter().filter(|c| *c == "20").count(), 2);
+    }
+
+    #[test]
+    fn same_seed_same_families() {
+        let today = date(2026, 11, 30);
+        let a = Generator::new(3, today).family();
+        let b = Generator::new(3, today).family();
+        assert_eq!(a.patients, b.patients);
+        assert_eq!(a.items.len(), b.items.len());
+    }
+}

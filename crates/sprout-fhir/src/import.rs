@@ -1,0 +1,210 @@
+//! The import run: files and folders in, one transaction per file, a report out.
+//!
+//! Per file: read and parse on the blocking pool ([`tokio::task::spawn_blocking`],
+//! DESIGN.md house style 6), look up which of its patients are already stored,
+//! map on the blocking pool again (new ids from `rand`), write everything kept
+//! with one `import_batch` call, then count what of the file is stored.
+//! While one file is written, the next one is already being read and parsed.
+//!
+//! Importing the same data again stores nothing twice: patients and items are
+//! upserted by their source (FHIR) id, and patients already stored keep their
+//! Sprout id.
+
+use crate::file::{FhirFile, FileError, MappedFile};
+use crate::report::{FileReport, FileStatus, ImportReport};
+use rand::Rng;
+use sprout_domain::PatientId;
+use sprout_store::Store;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tokio::task::JoinHandle;
+
+/// A parsed file with the Patient ids it names, or why it cannot be imported.
+type Parsed = Result<(FhirFile, Vec<String>), String>;
+
+/// Imports FHIR R4 JSON files and folders into `store`.
+///
+/// `paths` may name files (read whatever their extension) and folders (searched
+/// recursively for `*.json` files, taken in sorted order). Each file is imported
+/// on its own, in one transaction: all of its kept resources or none. A file
+/// that cannot be read, is not JSON, is not a FHIR R4 resource or is a broken
+/// Bundle is rejected; single resources and Bundle entries that are not kept
+/// are listed as skipped with their reasons. Never fails as a whole: every
+/// problem is in the report.
+pub async fn import_paths(store: &dyn Store, paths: &[PathBuf]) -> ImportReport {
+    let roots = paths.to_vec();
+    let files = match tokio::task::spawn_blocking(move || collect_files(&roots)).await {
+        Ok(files) => files,
+        Err(e) => {
+            return ImportReport {
+                files: vec![FileReport::rejected("", format!("listing files failed: {e}"))],
+            }
+        }
+    };
+    let mut report = ImportReport::default();
+    let mut next: Option<JoinHandle<Parsed>> = None;
+    for (i, file) in files.iter().enumerate() {
+        let current = next.take();
+        // Start reading and parsing the next file while this one is written.
+        if let Some(Ok(path)) = files.get(i + 1) {
+            next = Some(spawn_parse(path.clone()));
+        }
+        let file_report = match file {
+            Err((path, error)) => FileReport::rejected(display_path(path), error.clone()),
+            Ok(path) => {
+                let parsed = match current {
+                    Some(handle) => join_parse(handle).await,
+                    None => join_parse(spawn_parse(path.clone())).await,
+                };
+                import_parsed(store, display_path(path), parsed).await
+            }
+        };
+        report.files.push(file_report);
+    }
+    report
+}
+
+/// Imports one file (see [`import_paths`]).
+pub async fn import_file(store: &dyn Store, path: &Path) -> FileReport {
+    let parsed = join_parse(spawn_parse(path.to_owned())).await;
+    import_parsed(store, display_path(path), parsed).await
+}
+
+fn display_path(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn spawn_parse(path: PathBuf) -> JoinHandle<Parsed> {
+    tokio::task::spawn_blocking(move || {
+        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read the file: {e}"))?;
+        let file = FhirFile::parse(&bytes).map_err(|e: FileError| e.to_string())?;
+        drop(bytes);
+        let ids = file.patient_source_ids();
+        Ok((file, ids))
+    })
+}
+
+async fn join_parse(handle: JoinHandle<Parsed>) -> Parsed {
+    handle
+        .await
+        .unwrap_or_else(|e| Err(format!("reading the file failed: {e}")))
+}
+
+/// Look-up, mapping, one batch write and the stored counts of one parsed file.
+async fn import_parsed(store: &dyn Store, path: String, parsed: Parsed) -> FileReport {
+    let (file, patient_ids) = match parsed {
+        Ok(p) => p,
+        Err(error) => return FileReport::rejected(path, error),
+    };
+    let stored_patients: BTreeMap<String, PatientId> = if patient_ids.is_empty() {
+        BTreeMap::new()
+    } else {
+        match store.patient_ids_by_source(&patient_ids).await {
+            Ok(m) => m,
+            Err(e) => return FileReport::rejected(path, format!("the database failed: {e}")),
+        }
+    };
+    let mapped = tokio::task::spawn_blocking(move || {
+        let mut rng = rand::rng();
+        // `file` is dropped here, on the blocking pool, with its JSON tree.
+        file.map(&stored_patients, &mut || rng.random())
+    })
+    .await;
+    let MappedFile {
+        batch,
+        skipped,
+        rejection,
+    } = match mapped {
+        Ok(m) => m,
+        Err(e) => return FileReport::rejected(path, format!("mapping the file failed: {e}")),
+    };
+    if let Some(error) = rejection {
+        return FileReport::rejected(path, error);
+    }
+    let by_type = crate::file::source_ids_by_type(&batch);
+    if !batch.patients.is_empty() || !batch.items.is_empty() {
+        if let Err(e) = store.import_batch(&batch).await {
+            return FileReport::rejected(path, format!("the database failed, nothing stored: {e}"));
+        }
+    }
+    drop(batch);
+    let mut stored = BTreeMap::new();
+    for (resource_type, ids) in by_type {
+        match store.count_by_source(resource_type, &ids).await {
+            Ok(n) => {
+                stored.insert(resource_type.to_owned(), n);
+            }
+            Err(e) => {
+                // The data is in; only the count failed.
+                tracing::warn!(error = %e, "counting imported rows failed");
+            }
+        }
+    }
+    FileReport {
+        path,
+        status: FileStatus::Imported,
+        stored,
+        skipped,
+        error: None,
+    }
+}
+
+/// A file to import, or a path that cannot be read with the reason.
+type Found = Result<PathBuf, (PathBuf, String)>;
+
+/// Expands `paths`: files as given, folders into their `*.json` files
+/// (recursively, sorted).
+fn collect_files(paths: &[PathBuf]) -> Vec<Found> {
+    let mut out = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                let mut found = Vec::new();
+                walk(path, &mut found);
+                found.sort_by(|a: &Found, b: &Found| found_path(a).cmp(found_path(b)));
+                out.extend(found);
+            }
+            Ok(_) => out.push(Ok(path.clone())),
+            Err(e) => out.push(Err((path.clone(), format!("cannot read the file: {e}")))),
+        }
+    }
+    out
+}
+
+fn found_path(f: &Found) -> &Path {
+    match f {
+        Ok(p) | Err((p, _)) => p,
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<Found>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            out.push(Err((dir.to_owned(), format!("cannot read the folder: {e}"))));
+            return;
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                out.push(Err((dir.to_owned(), format!("cannot read the folder: {e}"))));
+                continue;
+            }
+        };
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk(&path, out),
+            Ok(_) => {
+                let is_json = path
+                    .extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("json"));
+                if is_json {
+                    out.push(Ok(path));
+                }
+            }
+            Err(e) => out.push(Err((path, format!("cannot read the file: {e}")))),
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! [`AccountStore`], [`ProxyStore`] and [`SessionStore`]: who can sign in, for
+//! whom they may act, and who is signed in now.
+
+use crate::row::{self};
+use crate::{map_err, SqlStore};
+use async_trait::async_trait;
+use sprout_domain::people::{Account, AccountStatus, ProxyRelationship};
+use sprout_domain::record::Section;
+use sprout_domain::{AccountId, PatientId};
+use sprout_store::{
+    normalize_email, AccountStore, NewAccount, ProxyStore, Session, SessionStore, StoreError,
+    StoreResult,
+};
+use sqlx::any::AnyRow;
+
+const ACCOUNT_COLS: &str = "id, email, display_name, status, staff_role, patient_id, locale";
+
+fn account_from_row(r: &AnyRow) -> StoreResult<Account> {
+    Ok(Account {
+        id: row::id(r, "id", AccountId::parse)?,
+        email: row::text(r, "email")?,
+        display_name: row::text(r, "display_name")?,
+        status: row::parsed(r, "status")?,
+        staff_role: row::opt_parsed(r, "staff_role")?,
+        patient_id: row::opt_id(r, "patient_id", PatientId::parse)?,
+        locale: row::opt_text(r, "locale")?,
+    })
+}
+
+/// An `UPDATE` that must touch one row: none touched is [`StoreError::NotFound`].
+fn one_row(result: sqlx::any::AnyQueryResult) -> StoreResult<()> {
+    if result.rows_affected() == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl AccountStore for SqlStore {
+    #[tracing::instrument(skip_all)]
+    async fn create_account(&self, account: &NewAccount) -> StoreResult<Account> {
+        let email = normalize_email(&account.email);
+        sqlx::query(
+            "INSERT INTO accounts (id, email, display_name, password_hash, status, staff_role, patient_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(account.id.as_str())
+        .bind(email.as_str())
+        .bind(account.display_name.as_str())
+        .bind(account.password_hash.as_str())
+        .bind(account.status.code())
+        .bind(account.staff_role.map(|r| r.code()))
+        .bind(account.patient_id.as_ref().map(PatientId::as_str))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match map_err(e) {
+            StoreError::Conflict(_) => StoreError::Conflict("account id or email already in use".into()),
+            other => other,
+        })?;
+        Ok(Account {
+            id: account.id.clone(),
+            email,
+            display_name: account.display_name.clone(),
+            status: account.status,
+            staff_role: account.staff_role,
+            patient_id: account.patient_id.clone(),
+            locale: None,
+        })
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn account_by_email(&self, email: &str) -> StoreResult<Option<(Account, String)>> {
+        let sql = format!("SELECT {ACCOUNT_COLS}, password_hash FROM accounts WHERE email = $1");
+        let Some(r) = sqlx::query(&sql)
+            .bind(normalize_email(email))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some((account_from_row(&r)?, row::text(&r, "password_hash")?)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn account(&self, id: &AccountId) -> StoreResult<Option<Account>> {
+        let sql = format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = $1");
+        sqlx::query(&sql)
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?
+            .as_ref()
+            .map(account_from_row)
+            .transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_locale(&self, id: &AccountId, locale: &str) -> StoreResult<()> {
+        let r = sqlx::query("UPDATE accounts SET locale = $2 WHERE id = $1")
+            .bind(id.as_str())
+            .bind(locale)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        one_row(r)
+    }
+
+    #[tracing::instrument(skip_all, fields(status = status.code()))]
+    async fn set_account_status(&self, id: &AccountId, status: AccountStatus) -> StoreResult<()> {
+        let r = sqlx::query("UPDATE accounts SET status = $2 WHERE id = $1")
+            .bind(id.as_str())
+            .bind(status.code())
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        one_row(r)
+    }
+}
+
+const REL_COLS: &str = "id, account_id, patient_id, kind, granted_on, verified_on, \
+     patient_approved_on, sections_hidden, evidence_on_file, expires_on, revoked_on";
+
+fn sections_text(sections: &[Section]) -> String {
+    sections
+        .iter()
+        .map(|s| s.code())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn relationship_from_row(r: &AnyRow) -> StoreResult<ProxyRelationship> {
+    let sections_hidden = row::text(r, "sections_hidden")?
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<Section>()
+                .map_err(|_| StoreError::Corrupt("column sections_hidden: unknown section".into()))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(ProxyRelationship {
+        id: row::text(r, "id")?,
+        account_id: row::id(r, "account_id", AccountId::parse)?,
+        patient_id: row::id(r, "patient_id", PatientId::parse)?,
+        kind: row::parsed(r, "kind")?,
+        granted_on: row::date(r, "granted_on")?,
+        verified_on: row::opt_date(r, "verified_on")?,
+        patient_approved_on: row::opt_date(r, "patient_approved_on")?,
+        sections_hidden,
+        evidence_on_file: row::int(r, "evidence_on_file")? != 0,
+        expires_on: row::opt_date(r, "expires_on")?,
+        revoked_on: row::opt_date(r, "revoked_on")?,
+    })
+}
+
+impl SqlStore {
+    async fn relationships_where(
+        &self,
+        column: &str,
+        value: &str,
+    ) -> StoreResult<Vec<ProxyRelationship>> {
+        let sql = format!(
+            "SELECT {REL_COLS} FROM proxy_relationships WHERE {column} = $1 ORDER BY granted_on, id"
+        );
+        sqlx::query(&sql)
+            .bind(value)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?
+            .iter()
+            .map(relationship_from_row)
+            .collect()
+    }
+}
+
+#[async_trait]
+impl ProxyStore for SqlStore {
+    #[tracing::instrument(skip_all)]
+    async fn add_relationship(&self, rel: &ProxyRelationship) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO proxy_relationships (id, account_id, patient_id, kind, granted_on, \
+             verified_on, patient_approved_on, sections_hidden, evidence_on_file, expires_on, revoked_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(rel.id.as_str())
+        .bind(rel.account_id.as_str())
+        .bind(rel.patient_id.as_str())
+        .bind(rel.kind.code())
+        .bind(rel.granted_on.to_string())
+        .bind(rel.verified_on.map(|d| d.to_string()))
+        .bind(rel.patient_approved_on.map(|d| d.to_string()))
+        .bind(sections_text(&rel.sections_hidden))
+        .bind(i64::from(rel.evidence_on_file))
+        .bind(rel.expires_on.map(|d| d.to_string()))
+        .bind(rel.revoked_on.map(|d| d.to_string()))
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn update_relationship(&self, rel: &ProxyRelationship) -> StoreResult<()> {
+        let r = sqlx::query(
+            "UPDATE proxy_relationships SET verified_on = $2, patient_approved_on = $3, \
+             sections_hidden = $4, evidence_on_file = $5, expires_on = $6, revoked_on = $7 \
+             WHERE id = $1",
+        )
+        .bind(rel.id.as_str())
+        .bind(rel.verified_on.map(|d| d.to_string()))
+        .bind(rel.patient_approved_on.map(|d| d.to_string()))
+        .bind(sections_text(&rel.sections_hidden))
+        .bind(i64::from(rel.evidence_on_file))
+        .bind(rel.expires_on.map(|d| d.to_string()))
+        .bind(rel.revoked_on.map(|d| d.to_string()))
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        one_row(r)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn relationships_of_account(
+        &self,
+        account: &AccountId,
+    ) -> StoreResult<Vec<ProxyRelationship>> {
+        self.relationships_where("account_id", account.as_str())
+            .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn relationships_of_patient(
+        &self,
+        patient: &PatientId,
+    ) -> StoreResult<Vec<ProxyRelationship>> {
+        self.relationships_where("patient_id", patient.as_str())
+            .await
+    }
+}
+
+#[async_trait]
+impl SessionStore for SqlStore {
+    #[tracing::instrument(skip_all)]
+    async fn create_session(&self, session: &Session) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(session.token_hash.as_str())
+        .bind(session.account_id.as_str())
+        .bind(session.csrf_token.as_str())
+        .bind(session.created_at.as_str())
+        .bind(session.expires_at.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match map_err(e) {
+            // Never echo anything about the token.
+            StoreError::Conflict(_) => StoreError::Conflict("session already exists".into()),
+            other => other,
+        })?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
+        let Some(r) = sqlx::query(
+            "SELECT token_hash, account_id, csrf_token, created_at, expires_at \
+             FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Session {
+            token_hash: row::text(&r, "token_hash")?,
+            account_id: row::id(&r, "account_id", AccountId::parse)?,
+            csrf_token: row::text(&r, "csrf_token")?,
+            created_at: row::text(&r, "created_at")?,
+            expires_at: row::text(&r, "expires_at")?,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn delete_expired_sessions(&self, now: &str) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(r.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sections_text;
+    use sprout_domain::record::Section;
+
+    #[test]
+    fn sections_join_with_commas() {
+        assert_eq!(sections_text(&[]), "");
+        assert_eq!(
+            sections_text(&[Section::Vitals, Section::LabResults]),
+            "vitals,lab-results"
+        );
+    }
+}

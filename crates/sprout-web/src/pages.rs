@@ -1,0 +1,297 @@
+//! Page handlers: the family and staff homes and the patient pages. Handlers are
+//! thin: the data comes through [`crate::read`], the words through the catalogs.
+
+use crate::context::{Authed, Ctx, SignedIn};
+use crate::error::{WebError, WebResult};
+use crate::i18n::{Arg, Tr};
+use crate::present::{self, Vital};
+use crate::read::{self, Granted};
+use crate::views::{
+    self, Chrome, CountLink, HomePage, ListPage, PatientFrame, Row, StaffHomePage, SummaryPage, Tab,
+};
+use crate::AppState;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Response};
+use sprout_domain::record::Section;
+
+/// One page of a patient's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Page {
+    Summary,
+    Vitals,
+    Immunizations,
+    Medications,
+    Allergies,
+    Problems,
+    Visits,
+    LabResults,
+}
+
+impl Page {
+    const ALL: [Page; 8] = [
+        Page::Summary,
+        Page::Vitals,
+        Page::Immunizations,
+        Page::Medications,
+        Page::Allergies,
+        Page::Problems,
+        Page::Visits,
+        Page::LabResults,
+    ];
+
+    /// The last path segment (`""` for the summary).
+    fn slug(self) -> &'static str {
+        match self {
+            Self::Summary => "",
+            Self::Vitals => "vitals",
+            Self::Immunizations => "immunizations",
+            Self::Medications => "medications",
+            Self::Allergies => "allergies",
+            Self::Problems => "problems",
+            Self::Visits => "visits",
+            Self::LabResults => "lab-results",
+        }
+    }
+
+    fn from_slug(s: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|p| *p != Page::Summary && p.slug() == s)
+    }
+
+    /// The access-policy section the page shows.
+    fn section(self) -> Section {
+        match self {
+            Self::Summary => Section::Demographics,
+            Self::Vitals => Section::Vitals,
+            Self::Immunizations => Section::Immunizations,
+            Self::Medications => Section::Medications,
+            Self::Allergies => Section::Allergies,
+            Self::Problems => Section::Problems,
+            Self::Visits => Section::VisitSummaries,
+            Self::LabResults => Section::LabResults,
+        }
+    }
+
+    fn tab_key(self) -> &'static str {
+        match self {
+            Self::Summary => "tab-summary",
+            Self::Vitals => "tab-vitals",
+            Self::Immunizations => "tab-immunizations",
+            Self::Medications => "tab-medications",
+            Self::Allergies => "tab-allergies",
+            Self::Problems => "tab-problems",
+            Self::Visits => "tab-visits",
+            Self::LabResults => "tab-lab-results",
+        }
+    }
+
+    fn href(self, patient: &str) -> String {
+        match self {
+            Self::Summary => format!("/patients/{patient}"),
+            other => format!("/patients/{patient}/{}", other.slug()),
+        }
+    }
+}
+
+/// `GET /`: the family home, or the staff home for staff.
+pub(crate) async fn home(State(state): State<AppState>, Authed { ctx, user }: Authed) -> WebResult<Response> {
+    let t = state.i18n().tr(ctx.locale);
+    let greeting = t.with(
+        "home-greeting",
+        &[("name", Arg::Text(&user.account.display_name))],
+    );
+    if let Some(role) = user.actor.staff_role {
+        let page = StaffHomePage {
+            c: Chrome::new(t, t.get("staff-home-title"), Some(&ctx), None),
+            greeting,
+            role: t.get(&format!("staff-role-{}", role.code())),
+        };
+        return Ok(Html(views::render(&page)?).into_response());
+    }
+    let today = state.clock().today();
+    let patients = read::visible_patients(&state, &user)
+        .await?
+        .iter()
+        .map(|p| present::patient_link(&t, p, today, Page::Summary.href(p.id.as_str())))
+        .collect();
+    let page = HomePage {
+        c: Chrome::new(t, t.get("home-title"), Some(&ctx), None),
+        greeting,
+        patients,
+    };
+    Ok(Html(views::render(&page)?).into_response())
+}
+
+/// `GET /patients/{id}`.
+pub(crate) async fn patient_summary(
+    State(state): State<AppState>,
+    Authed { ctx, user }: Authed,
+    path: Result<Path<String>, PathRejection>,
+) -> WebResult<Response> {
+    let id = path.ok().map(|Path(id)| id);
+    show(&state, &ctx, &user, id.as_deref(), Page::Summary).await
+}
+
+/// `GET /patients/{id}/{section}`.
+pub(crate) async fn patient_section(
+    State(state): State<AppState>,
+    Authed { ctx, user }: Authed,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> WebResult<Response> {
+    let (id, page) = match path {
+        Ok(Path((id, slug))) => (Some(id), Page::from_slug(&slug).ok_or(WebError::NotFound)?),
+        // A path that is not even text: treat as a malformed id (audited).
+        Err(_) => (None, Page::Summary),
+    };
+    show(&state, &ctx, &user, id.as_deref(), page).await
+}
+
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &SignedIn,
+    raw_id: Option<&str>,
+    page: Page,
+) -> WebResult<Response> {
+    let section = page.section();
+    let g = read::open(state, ctx, user, raw_id, section, section.code()).await?;
+    let t = state.i18n().tr(ctx.locale);
+    let f = frame(state, &t, &g, page).await?;
+    let title = format!("{} · {}", t.get(page.tab_key()), f.patient.name);
+    let c = Chrome::new(t, title, Some(ctx), None);
+    let (heading, empty, rows): (&str, &str, Vec<Row>) = match page {
+        Page::Summary => return summary(state, t, c, f, &g).await,
+        Page::Vitals => (
+            "vitals-heading",
+            "vitals-empty",
+            g.vitals(state).await?.iter().map(|o| present::vital_row(&t, o)).collect(),
+        ),
+        Page::Immunizations => (
+            "immunizations-heading",
+            "immunizations-empty",
+            g.immunizations(state)
+                .await?
+                .iter()
+                .map(|i| present::immunization_row(&t, i))
+                .collect(),
+        ),
+        Page::Medications => (
+            "medications-heading",
+            "medications-empty",
+            g.medications(state)
+                .await?
+                .iter()
+                .map(|m| present::medication_row(&t, m))
+                .collect(),
+        ),
+        Page::Allergies => (
+            "allergies-heading",
+            "allergies-empty",
+            g.allergies(state).await?.iter().map(|a| present::allergy_row(&t, a)).collect(),
+        ),
+        Page::Problems => (
+            "problems-heading",
+            "problems-empty",
+            g.problems(state).await?.iter().map(|p| present::problem_row(&t, p)).collect(),
+        ),
+        Page::Visits => (
+            "visits-heading",
+            "visits-empty",
+            g.visits(state).await?.iter().map(|e| present::visit_row(&t, e)).collect(),
+        ),
+        Page::LabResults => (
+            "lab-results-heading",
+            "lab-results-empty",
+            g.lab_results(state).await?.iter().map(|o| present::lab_row(&t, o)).collect(),
+        ),
+    };
+    let page = ListPage {
+        c,
+        f,
+        heading: t.get(heading),
+        rows,
+        empty: t.get(empty),
+    };
+    Ok(Html(views::render(&page)?).into_response())
+}
+
+/// The summary: counts per section the user may see and the latest vitals.
+async fn summary(
+    state: &AppState,
+    t: Tr<'_>,
+    c: Chrome<'_>,
+    f: PatientFrame,
+    g: &Granted,
+) -> WebResult<Response> {
+    let counts = g.counts(state).await?;
+    let id = g.patient.id.as_str();
+    let counts = [
+        (Page::Vitals, counts.vitals),
+        (Page::Immunizations, counts.immunizations),
+        (Page::Medications, counts.medications),
+        (Page::Allergies, counts.allergies),
+        (Page::Problems, counts.problems),
+        (Page::Visits, counts.visits),
+        (Page::LabResults, counts.lab_results),
+    ]
+    .into_iter()
+    .filter_map(|(p, n)| {
+        n.map(|count| CountLink {
+            href: p.href(id),
+            label: t.get(p.tab_key()),
+            count,
+        })
+    })
+    .collect();
+    let latest_vitals = if g.may(Section::Vitals) {
+        let vitals = g.vitals(state).await?;
+        let rows = Vital::SUMMARY
+            .into_iter()
+            .filter_map(|kind| {
+                vitals
+                    .iter()
+                    .find(|o| o.loinc.as_deref().and_then(Vital::from_loinc) == Some(kind))
+                    .map(|o| present::vital_row(&t, o))
+            })
+            .collect();
+        Some(rows)
+    } else {
+        None
+    };
+    let page = SummaryPage {
+        c,
+        vitals_href: Page::Vitals.href(id),
+        f,
+        counts,
+        latest_vitals,
+    };
+    Ok(Html(views::render(&page)?).into_response())
+}
+
+/// The patient's name and avatar, the tabs the user may open, and the switcher.
+async fn frame(state: &AppState, t: &Tr<'_>, g: &Granted, page: Page) -> WebResult<PatientFrame> {
+    let today = g.today();
+    let id = g.patient.id.as_str();
+    let tabs = Page::ALL
+        .into_iter()
+        .filter(|p| g.may(p.section()))
+        .map(|p| Tab {
+            href: p.href(id),
+            label: t.get(p.tab_key()),
+            current: p == page,
+        })
+        .collect();
+    let others = g
+        .others(state)
+        .await?
+        .iter()
+        .map(|p| present::patient_link(t, p, today, page.href(p.id.as_str())))
+        .collect();
+    Ok(PatientFrame {
+        patient: present::patient_link(t, &g.patient, today, Page::Summary.href(id)),
+        tabs,
+        others,
+    })
+}

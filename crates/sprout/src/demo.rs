@@ -1,0 +1,203 @@
+//! `sprout demo`: writes the generated demo practice into the store and lists
+//! its logins. What the families look like is `sprout-demo`'s business; whom a
+//! login may see is decided by the access rule in `sprout-domain`.
+
+use anyhow::{bail, Context};
+use jiff::civil::Date;
+use serde::Serialize;
+use sprout_demo::{DemoAccount, DemoRole, Generator, DEMO_PASSWORD};
+use sprout_domain::access::{decide_view, Actor};
+use sprout_domain::people::ProxyRelationship;
+use sprout_domain::record::{Patient, Section};
+use sprout_store::{ImportBatch, NewAccount, Store};
+use std::path::Path;
+use std::time::Instant;
+
+/// One line of `--accounts-json`.
+#[derive(Debug, Serialize)]
+pub struct Login {
+    /// `parent`, `patient` or a staff role.
+    pub role: String,
+    /// Sign-in email.
+    pub email: String,
+    /// Password.
+    pub password: String,
+    /// Whom this login may see today.
+    pub patients: Vec<LoginPatient>,
+}
+
+/// A patient a login may see.
+#[derive(Debug, Serialize)]
+pub struct LoginPatient {
+    /// Sprout's patient id.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// `YYYY-MM-DD`.
+    pub birth_date: String,
+}
+
+/// The email that marks a database as holding the demo practice.
+const MARKER_EMAIL: &str = "admin@example.org";
+/// Families per transaction.
+const CHUNK: usize = 100;
+
+/// Seeds `families` demo families into an empty database (or finds the demo
+/// already there) and returns the logins to print.
+///
+/// # Errors
+/// A database that holds something other than the demo practice, or a store error.
+pub async fn seed(
+    store: &dyn Store,
+    families: usize,
+    seed: u64,
+    today: Date,
+    accounts_json: Option<&Path>,
+) -> anyhow::Result<Vec<Login>> {
+    if families == 0 {
+        bail!("--families must be at least 1");
+    }
+    let mut gen = Generator::new(seed, today);
+    let staff = gen.staff();
+    if store.account_by_email(MARKER_EMAIL).await?.is_some() {
+        eprintln!("The demo practice is already in this database; serving it as it is.");
+        let showcase = gen.family();
+        let mut logins = Vec::new();
+        for a in staff.iter().chain(showcase.accounts.iter()) {
+            if let Some((acc, _)) = store.account_by_email(&a.email).await? {
+                let rels = store.relationships_of_account(&acc.id).await?;
+                let mut ids: Vec<_> = rels.iter().map(|r| r.patient_id.clone()).collect();
+                ids.extend(acc.patient_id.clone());
+                let patients = store.patients(&ids).await?;
+                logins.push(login_for(a, &patients, &rels, today));
+            }
+        }
+        write_accounts_json(accounts_json, &logins)?;
+        return Ok(logins);
+    }
+    if store.has_any_account().await? {
+        bail!("this database already has accounts that are not the demo practice's; give `sprout demo` an empty database (--database-url)");
+    }
+    let started = Instant::now();
+    let hash = tokio::task::spawn_blocking(|| sprout_web::hash_password(DEMO_PASSWORD)).await?;
+    let mut logins: Vec<Login> = Vec::new();
+    let mut patient_count = 0usize;
+    let mut item_count = 0usize;
+    let mut done = 0usize;
+    while done < families {
+        let n = CHUNK.min(families - done);
+        let mut batch = ImportBatch::default();
+        let mut accounts: Vec<DemoAccount> = if done == 0 { staff.clone() } else { Vec::new() };
+        let mut rels: Vec<ProxyRelationship> = Vec::new();
+        for _ in 0..n {
+            let fam = gen.family();
+            for a in &fam.accounts {
+                logins.push(login_for(a, &fam.patients, &fam.relationships, today));
+            }
+            batch.patients.extend(fam.patients);
+            batch.items.extend(fam.items);
+            accounts.extend(fam.accounts);
+            rels.extend(fam.relationships);
+        }
+        if done == 0 {
+            for a in &staff {
+                logins.insert(0, login_for(a, &[], &[], today));
+            }
+        }
+        patient_count += batch.patients.len();
+        item_count += batch.items.len();
+        let new_accounts: Vec<NewAccount> = accounts
+            .iter()
+            .map(|a| NewAccount {
+                id: a.id.clone(),
+                email: a.email.clone(),
+                display_name: a.display_name.clone(),
+                password_hash: hash.clone(),
+                status: a.status,
+                staff_role: match a.role {
+                    DemoRole::Staff(r) => Some(r),
+                    _ => None,
+                },
+                patient_id: a.patient_id.clone(),
+            })
+            .collect();
+        store
+            .seed_batch(&batch, &new_accounts, &rels)
+            .await
+            .context("writing demo families")?;
+        done += n;
+        if families >= 1000 && done % 1000 < CHUNK {
+            eprintln!("  {done} of {families} families written");
+        }
+    }
+    eprintln!(
+        "Demo practice created: {families} families, {patient_count} patients, {item_count} record items in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    write_accounts_json(accounts_json, &logins)?;
+    Ok(logins)
+}
+
+fn write_accounts_json(path: Option<&Path>, logins: &[Login]) -> anyhow::Result<()> {
+    if let Some(path) = path {
+        std::fs::write(path, serde_json::to_string_pretty(logins)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Whom `a` may see today among `patients`, by the same rule the server uses.
+fn login_for(
+    a: &DemoAccount,
+    patients: &[Patient],
+    rels: &[ProxyRelationship],
+    today: Date,
+) -> Login {
+    let actor = Actor {
+        account_id: a.id.clone(),
+        status: a.status,
+        staff_role: match a.role {
+            DemoRole::Staff(r) => Some(r),
+            _ => None,
+        },
+        own_patient: a.patient_id.clone(),
+    };
+    let visible = patients
+        .iter()
+        .filter(|p| {
+            !matches!(a.role, DemoRole::Staff(_))
+                && decide_view(&actor, &p.id, rels, Section::Demographics, today).allow
+        })
+        .map(|p| LoginPatient {
+            id: p.id.to_string(),
+            name: p.display_name(),
+            birth_date: p.birth_date.to_string(),
+        })
+        .collect();
+    Login {
+        role: a.role.code().to_owned(),
+        email: a.email.clone(),
+        password: DEMO_PASSWORD.to_owned(),
+        patients: visible,
+    }
+}
+
+/// Prints the first logins of each role, for a person to try.
+pub fn print_logins(logins: &[Login], listen: &str) {
+    println!();
+    println!("Demo logins (password for all: {DEMO_PASSWORD}):");
+    let mut shown = 0;
+    for l in logins {
+        let is_showcase = l.email.ends_with("garcia@example.org");
+        if is_showcase || !l.role.starts_with('p') {
+            let who: Vec<_> = l.patients.iter().map(|p| p.name.as_str()).collect();
+            println!("  {:<12} {:<34} {}", l.role, l.email, who.join(", "));
+            shown += 1;
+        }
+    }
+    if logins.len() > shown {
+        println!("  ... and {} more (see --accounts-json)", logins.len() - shown);
+    }
+    println!();
+    println!("Open http://{listen}/ in a browser.");
+}
