@@ -10,7 +10,9 @@
 use crate::{Backend, OpenError};
 use sha2::{Digest, Sha256};
 use sqlx::AnyPool;
-use sqlx::{Acquire, Row};
+use sqlx::{Acquire, Executor, Row};
+use std::future::Future;
+use tracing::Instrument;
 
 /// One embedded migration.
 #[derive(Debug, Clone, Copy)]
@@ -42,8 +44,18 @@ fn checksum(sql: &str) -> String {
 /// the embedded one, [`OpenError::MigrationUnknown`] when the database has a
 /// migration this build lacks, [`OpenError::Database`] when a statement fails
 /// (the failing migration is rolled back).
-#[tracing::instrument(skip_all, fields(backend = ?backend))]
-pub async fn run(
+///
+/// The future is `Send` (declared, so that callers may spawn it).
+pub fn run<'a>(
+    pool: &'a AnyPool,
+    backend: Backend,
+    migrations: &'a [Migration],
+) -> impl Future<Output = Result<usize, OpenError>> + Send + 'a {
+    run_inner(pool, backend, migrations)
+        .instrument(tracing::info_span!("migrate", backend = ?backend))
+}
+
+async fn run_inner(
     pool: &AnyPool,
     backend: Backend,
     migrations: &[Migration],
@@ -69,16 +81,16 @@ async fn apply(
     conn: &mut sqlx::pool::PoolConnection<sqlx::Any>,
     migrations: &[Migration],
 ) -> Result<usize, OpenError> {
-    sqlx::raw_sql(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
+    (&mut **conn)
+        .execute(sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY NOT NULL,
             name TEXT NOT NULL,
             checksum TEXT NOT NULL,
             applied_at TEXT NOT NULL
         )",
-    )
-    .execute(&mut **conn)
-    .await?;
+        ))
+        .await?;
 
     let applied: Vec<(i64, String)> =
         sqlx::query("SELECT version, checksum FROM schema_migrations ORDER BY version")
@@ -109,7 +121,7 @@ async fn apply(
             continue;
         }
         let mut tx = conn.begin().await?;
-        sqlx::raw_sql(m.sql).execute(&mut *tx).await?;
+        (&mut *tx).execute(sqlx::raw_sql(m.sql)).await?;
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) \
              VALUES ($1, $2, $3, $4)",

@@ -190,7 +190,7 @@ impl I18n {
 }
 
 /// A translator: the catalogs and the request's language. Templates call
-/// `t.get("key")`.
+/// `t.get(..)` with a catalog key.
 #[derive(Clone, Copy, Debug)]
 pub struct Tr<'a> {
     i18n: &'a I18n,

@@ -1,7 +1,7 @@
 //! Page templates (askama, HTML auto-escaped) and the frame every page shares.
 //!
 //! Templates live in `templates/`; every word in them comes from the catalogs
-//! through `c.t.get("key")`.
+//! through `c.t.get(..)` with a catalog key.
 
 use crate::context::Ctx;
 use crate::i18n::{Locale, Tr};

@@ -146,27 +146,29 @@ fn default_reference_is_who_below_two_years_and_cdc_from_two() {
 
 #[test]
 fn cdc_chart_follows_age_and_position() {
-    let at = |days, position: Option<Position>| {
-        let m = Measurement::new(Sex::Female, days, Indicator::LengthHeightForAge, 90.0);
+    let at = |days, position: Option<Position>, cm| {
+        let m = Measurement::new(Sex::Female, days, Indicator::LengthHeightForAge, cm);
         let m = Measurement { position, ..m };
         cdc(m).unwrap()
     };
     // 30 months (913 days): lying -> infant chart, standing or unknown -> 2-20.
-    assert_eq!(at(913, Some(Position::Lying)).table, Table::CdcLengthForAgeInfant);
-    assert_eq!(at(913, Some(Position::Standing)).table, Table::CdcStatureForAge);
-    assert_eq!(at(913, None).table, Table::CdcStatureForAge);
+    let lying = at(913, Some(Position::Lying), 90.0);
+    assert_eq!(lying.table, Table::CdcLengthForAgeInfant);
+    assert!(close(lying.value, 90.0));
+    assert_eq!(at(913, Some(Position::Standing), 90.0).table, Table::CdcStatureForAge);
+    assert_eq!(at(913, None, 90.0).table, Table::CdcStatureForAge);
     // 12 months standing: infant chart, height converted to length.
-    let s = at(365, Some(Position::Standing));
+    let s = at(365, Some(Position::Standing), 74.0);
     assert_eq!(s.table, Table::CdcLengthForAgeInfant);
-    assert!(close(s.value, 90.7));
+    assert!(close(s.value, 74.7));
     // 40 months lying: only the 2-20 chart covers it; length converted.
-    let s = at(1218, Some(Position::Lying));
+    let s = at(1218, Some(Position::Lying), 98.0);
     assert_eq!(s.table, Table::CdcStatureForAge);
-    assert!(close(s.value, 89.3));
+    assert!(close(s.value, 97.3));
     // Interpolated at the exact age in months.
-    let s = at(1000, None);
+    let s = at(1000, None, 92.0);
     let lms = Table::CdcStatureForAge.lms(Sex::Female, 1000.0 / 30.4375).unwrap();
-    assert!(close(s.z, lms.z(90.0)));
+    assert!(close(s.z, lms.z(92.0)));
     // Head circumference at 30 months standing: only the infant chart has it.
     let hc = Measurement::new(Sex::Male, 913, Indicator::HeadCircumferenceForAge, 49.0)
         .with_position(Position::Standing);

@@ -12,21 +12,17 @@ code_enum!(
     /// A named starting point for the settings (ACCESS-POLICY.md, "Policy settings
     /// and presets"). Presets are starting points for a practice's counsel, not
     /// legal advice.
+    #[derive(Default)]
     Preset, "preset", {
         /// Modelled on a California practice and California Health & Safety Code
         /// §123115(a): teens approve their proxies. The default.
+        #[default]
         California = "california",
         /// Modelled on a Boston children's hospital: proxies of teens see a
         /// limited set of sections.
         Massachusetts = "massachusetts",
     }
 );
-
-impl Default for Preset {
-    fn default() -> Self {
-        Self::California
-    }
-}
 
 impl Preset {
     /// The statute the preset cites for withholding a minor's confidential care

@@ -1,0 +1,137 @@
+//! The store contract and PostgreSQL's own promises, each on a fresh database
+//! `sprout_test_<random>` created through `SPROUT_TEST_POSTGRES_URL` and dropped
+//! afterwards.
+//!
+//! Without that variable these tests say so and return, except under CI
+//! (`CI=true`), where a missing database is a failure.
+
+use sprout_store::Store;
+use sprout_store_sql::{migrate, Backend, OpenError, SqlStore};
+use sprout_store_postgres::{open, MIGRATIONS};
+use sqlx::{Connection, Row};
+use std::future::Future;
+use std::sync::Arc;
+
+/// The admin URL, or `None` (after saying why) when these tests cannot run.
+fn admin_url() -> Option<String> {
+    match std::env::var("SPROUT_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("SPROUT_TEST_POSTGRES_URL must be set under CI");
+            }
+            eprintln!("SPROUT_TEST_POSTGRES_URL is not set: PostgreSQL store tests not running");
+            None
+        }
+    }
+}
+
+/// A database name nobody else uses: process id, time and a counter.
+fn fresh_name() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "sprout_test_{}_{}_{}",
+        std::process::id(),
+        nanos,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Creates a fresh database, opens the store on it, runs `test`, closes the
+/// store and drops the database, then re-raises any panic of `test`.
+async fn with_fresh_db<F, Fut>(test: F)
+where
+    F: FnOnce(SqlStore) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(admin) = admin_url() else { return };
+    sprout_store_sql::install_drivers();
+    let name = fresh_name();
+    let mut conn = sqlx::AnyConnection::connect(&admin).await.unwrap();
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&format!("/{name}"));
+
+    let outcome = match open(url.as_str()).await {
+        Ok(store) => {
+            let pool = store.pool().clone();
+            let outcome = tokio::spawn(test(store)).await;
+            pool.close().await;
+            outcome
+        }
+        Err(e) => Ok(Err::<(), _>(e).unwrap()),
+    };
+    sqlx::raw_sql(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+#[tokio::test]
+async fn contract_suite_passes() {
+    with_fresh_db(|store| async move {
+        let store: Arc<dyn Store> = Arc::new(store);
+        sprout_store::contract::run_all(store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn opening_twice_runs_no_migration() {
+    with_fresh_db(|store| async move {
+        assert_eq!(
+            migrate::run(store.pool(), Backend::Postgres, MIGRATIONS)
+                .await
+                .unwrap(),
+            0
+        );
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM schema_migrations")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(n, MIGRATIONS.len() as i64);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_events_cannot_be_changed_or_deleted() {
+    with_fresh_db(|store| async move {
+        sqlx::query(
+            "INSERT INTO audit_events (at, actor_role, action, object_type, outcome) \
+             VALUES ('2024-01-01T00:00:00Z', 'anonymous', 'login', 'session', 'failure')",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        for sql in [
+            "UPDATE audit_events SET outcome = 'success'",
+            "DELETE FROM audit_events",
+            "TRUNCATE audit_events",
+        ] {
+            let err = sqlx::query(sql).execute(store.pool()).await.unwrap_err();
+            assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn other_urls_are_refused() {
+    let err = open("mysql://root@localhost/sprout").await.unwrap_err();
+    assert!(matches!(&err, OpenError::UnknownScheme(s) if s == "mysql"));
+    let err = open("sqlite://./data/sprout.db").await.unwrap_err();
+    assert!(matches!(err, OpenError::InvalidUrl(_)), "{err}");
+}

@@ -1,0 +1,190 @@
+//! The store contract and SQLite's own promises (pragmas, migrations, an
+//! append-only audit table), each on a fresh database file.
+
+use sprout_store::Store;
+use sprout_store_sql::{migrate, Backend, Migration, OpenError};
+use sprout_store_sqlite::{open, MIGRATIONS};
+use sqlx::Row;
+use std::sync::Arc;
+use tempfile::TempDir;
+
+fn db_url(dir: &TempDir) -> String {
+    format!("sqlite://{}/nested/folder/sprout.db", dir.path().display())
+}
+
+#[tokio::test]
+async fn contract_suite_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&db_url(&dir)).await.unwrap();
+    assert!(dir.path().join("nested/folder/sprout.db").is_file());
+    let store: Arc<dyn Store> = Arc::new(store);
+    sprout_store::contract::run_all(store).await;
+}
+
+#[tokio::test]
+async fn every_connection_has_the_pragmas() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&db_url(&dir)).await.unwrap();
+    // Hold several connections at once so the pool must open new ones.
+    let mut conns = Vec::new();
+    for _ in 0..4 {
+        conns.push(store.pool().acquire().await.unwrap());
+    }
+    for conn in &mut conns {
+        let mode: String = sqlx::query("SELECT journal_mode FROM pragma_journal_mode")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(mode, "wal");
+        let sync: i64 = sqlx::query("SELECT synchronous FROM pragma_synchronous")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(sync, 2, "synchronous=FULL");
+        let fk: i64 = sqlx::query("SELECT foreign_keys FROM pragma_foreign_keys")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(fk, 1);
+        let busy: i64 = sqlx::query("SELECT timeout FROM pragma_busy_timeout")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(busy, 5000);
+    }
+}
+
+#[tokio::test]
+async fn opening_twice_runs_no_migration_and_keeps_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_url(&dir);
+    let first = open(&url).await.unwrap();
+    sqlx::query("INSERT INTO accounts (id, email, display_name, password_hash, status) VALUES ('a', 'a@x', 'A', 'h', 'active')")
+        .execute(first.pool())
+        .await
+        .unwrap();
+    first.close().await;
+
+    let second = open(&url).await.unwrap();
+    assert_eq!(
+        migrate::run(second.pool(), Backend::Sqlite, MIGRATIONS).await.unwrap(),
+        0
+    );
+    let rows = sqlx::query("SELECT version, name FROM schema_migrations ORDER BY version")
+        .fetch_all(second.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), MIGRATIONS.len());
+    assert_eq!(rows[0].get::<i64, _>(0), 1);
+    assert_eq!(rows[0].get::<String, _>(1), "initial");
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM accounts")
+        .fetch_one(second.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+}
+
+#[tokio::test]
+async fn an_edited_or_unknown_migration_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&db_url(&dir)).await.unwrap();
+    let edited = [Migration {
+        version: 1,
+        name: "initial",
+        sql: "CREATE TABLE something_else (x INTEGER);",
+    }];
+    let err = migrate::run(store.pool(), Backend::Sqlite, &edited)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, OpenError::MigrationChanged { version: 1, .. }), "{err}");
+
+    let newer = [
+        MIGRATIONS[0],
+        Migration {
+            version: 2,
+            name: "extra",
+            sql: "CREATE TABLE extra (x INTEGER);",
+        },
+    ];
+    assert_eq!(migrate::run(store.pool(), Backend::Sqlite, &newer).await.unwrap(), 1);
+    // The build that lacks migration 2 must not run against this database.
+    let err = migrate::run(store.pool(), Backend::Sqlite, MIGRATIONS)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, OpenError::MigrationUnknown(2)), "{err}");
+}
+
+#[tokio::test]
+async fn a_failing_migration_leaves_no_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&db_url(&dir)).await.unwrap();
+    let broken = [
+        MIGRATIONS[0],
+        Migration {
+            version: 2,
+            name: "broken",
+            sql: "CREATE TABLE half (x INTEGER); INSERT INTO no_such_table VALUES (1);",
+        },
+    ];
+    migrate::run(store.pool(), Backend::Sqlite, &broken)
+        .await
+        .unwrap_err();
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 0, "the failed migration was rolled back");
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM schema_migrations")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+}
+
+#[tokio::test]
+async fn audit_events_cannot_be_changed_or_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&db_url(&dir)).await.unwrap();
+    sqlx::query(
+        "INSERT INTO audit_events (at, actor_role, action, object_type, outcome) \
+         VALUES ('2024-01-01T00:00:00Z', 'anonymous', 'login', 'session', 'failure')",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let err = sqlx::query("UPDATE audit_events SET outcome = 'success'")
+        .execute(store.pool())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let err = sqlx::query("DELETE FROM audit_events")
+        .execute(store.pool())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+}
+
+#[tokio::test]
+async fn other_urls_are_refused() {
+    let err = open("mysql://root@localhost/sprout").await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unknown database URL scheme `mysql`; use sqlite:// or postgres://"
+    );
+    let err = open("postgres://postgres@127.0.0.1/sprout").await.unwrap_err();
+    assert!(matches!(err, OpenError::InvalidUrl(_)), "{err}");
+}
+
+#[tokio::test]
+async fn in_memory_database_works() {
+    let store = open("sqlite::memory:").await.unwrap();
+    let store: Arc<dyn Store> = Arc::new(store);
+    sprout_store::contract::records_round_trip(store.as_ref()).await;
+}

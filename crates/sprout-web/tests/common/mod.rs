@@ -1,0 +1,415 @@
+//! Test fixture: the real router on 127.0.0.1:0 over a fresh SQLite file, a
+//! small family built through the store, and a cookie-keeping HTTP client.
+
+#![allow(dead_code)]
+
+use jiff::civil::{date, Date};
+use reqwest::header::HeaderMap;
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+use sprout_domain::people::{AccountStatus, ProxyRelationship, RelationshipKind, StaffRole};
+use sprout_domain::record::{
+    AdministrativeSex, AllergyIntolerance, Condition, Encounter, Immunization, ItemMeta, Labels,
+    MedicationRequest, Observation, ObservationCategory, ObservationComponent, Patient, RecordItem,
+};
+use sprout_domain::{AccountId, ItemId, PatientId};
+use sprout_store::{AuditEvent, AuditFilter, ImportBatch, NewAccount, Store};
+use sprout_web::{AppState, FixedClock, WebConfig};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// The day the tests run "on".
+pub const TODAY: Date = date(2026, 3, 2);
+/// Everyone's password in the fixture.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub const PARENT_EMAIL: &str = "maria@example.com";
+pub const OTHER_PARENT_EMAIL: &str = "sam@example.com";
+pub const NURSE_EMAIL: &str = "nurse@example.com";
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+
+/// A running server and handles on its store and clock.
+pub struct App {
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<FixedClock>,
+    pub ana: PatientId,
+    pub ben: PatientId,
+    pub cara: PatientId,
+    pub parent: AccountId,
+    pub other_parent: AccountId,
+    pub rel_ben: ProxyRelationship,
+    _dir: tempfile::TempDir,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(1);
+
+fn id16(tag: u8) -> [u8; 16] {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut b = [tag; 16];
+    b[..8].copy_from_slice(&n.to_be_bytes());
+    b
+}
+
+fn pid(tag: u8) -> PatientId {
+    PatientId::from_random(id16(tag))
+}
+
+fn meta(patient: &PatientId, source: &str) -> ItemMeta {
+    ItemMeta {
+        id: ItemId::from_random(id16(0xee)),
+        patient_id: patient.clone(),
+        source_id: source.to_owned(),
+        labels: Labels::default(),
+    }
+}
+
+pub fn patient(id: &PatientId, given: &str, family: &str, born: Date) -> Patient {
+    Patient {
+        id: id.clone(),
+        source_id: Some(format!("src-{id}")),
+        mrn: Some(format!("MRN-{}", &id.as_str()[..6])),
+        given_name: given.into(),
+        family_name: family.into(),
+        birth_date: born,
+        sex: AdministrativeSex::Unknown,
+        phone: None,
+        email: None,
+        address: None,
+        gestation_weeks: None,
+        labels: Labels::default(),
+    }
+}
+
+pub fn vital(p: &PatientId, src: &str, loinc: &str, display: &str, value: f64, unit: &str, when: &str) -> RecordItem {
+    RecordItem::Observation(Observation {
+        meta: meta(p, src),
+        category: ObservationCategory::VitalSigns,
+        status: "final".into(),
+        loinc: Some(loinc.into()),
+        display: display.into(),
+        effective: Some(when.into()),
+        value: Some(value),
+        unit: Some(unit.into()),
+        value_text: None,
+        components: vec![],
+        encounter_source_id: None,
+    })
+}
+
+fn blood_pressure(p: &PatientId, src: &str, sys: f64, dia: f64, when: &str) -> RecordItem {
+    let comp = |code: &str, display: &str, v: f64| ObservationComponent {
+        code: Some(code.into()),
+        display: display.into(),
+        value: Some(v),
+        unit: Some("mm[Hg]".into()),
+    };
+    RecordItem::Observation(Observation {
+        meta: meta(p, src),
+        category: ObservationCategory::VitalSigns,
+        status: "final".into(),
+        loinc: Some("85354-9".into()),
+        display: "Blood pressure panel with all children optional".into(),
+        effective: Some(when.into()),
+        value: None,
+        unit: None,
+        value_text: None,
+        components: vec![
+            comp("8480-6", "Systolic blood pressure", sys),
+            comp("8462-4", "Diastolic blood pressure", dia),
+        ],
+        encounter_source_id: None,
+    })
+}
+
+fn immunization(p: &PatientId, src: &str, cvx: &str, text: &str, status: &str, reason: Option<&str>, on: Date) -> RecordItem {
+    RecordItem::Immunization(Immunization {
+        meta: meta(p, src),
+        status: status.into(),
+        status_reason: reason.map(Into::into),
+        cvx: Some(cvx.into()),
+        vaccine_text: text.into(),
+        occurrence: Some(on),
+        lot_number: None,
+        site: None,
+        primary_source: Some(true),
+    })
+}
+
+/// Every section of one child's record, with `mark` in each text so a page can
+/// be told apart from another child's.
+fn full_record(p: &PatientId, mark: &str, weight: f64) -> Vec<RecordItem> {
+    vec![
+        vital(p, &format!("{mark}-w1"), "29463-7", "Body Weight", weight, "kg", "2026-01-10T09:00:00-05:00"),
+        vital(p, &format!("{mark}-w0"), "29463-7", "Body Weight", weight - 1.0, "kg", "2025-01-10T09:00:00-05:00"),
+        vital(p, &format!("{mark}-h1"), "8302-2", "Body Height", 110.0, "cm", "2026-01-10T09:00:00-05:00"),
+        blood_pressure(p, &format!("{mark}-bp"), 102.0, 64.0, "2026-01-10T09:00:00-05:00"),
+        immunization(p, &format!("{mark}-i1"), "03", "MMR", "completed", None, date(2024, 5, 1)),
+        immunization(p, &format!("{mark}-i2"), "999999", &format!("{mark} local vaccine"), "not-done", Some("Parent declined"), date(2025, 5, 1)),
+        immunization(p, &format!("{mark}-i3"), "08", "Hep B", "entered-in-error", None, date(2023, 5, 1)),
+        RecordItem::MedicationRequest(MedicationRequest {
+            meta: meta(p, &format!("{mark}-m1")),
+            status: "active".into(),
+            rxnorm: None,
+            medication_text: format!("{mark} Amoxicillin 250 mg"),
+            dosage_text: Some("5 mL twice a day".into()),
+            authored_on: Some("2026-01-10".into()),
+            prescriber: Some("Dr. Rivera".into()),
+        }),
+        RecordItem::AllergyIntolerance(AllergyIntolerance {
+            meta: meta(p, &format!("{mark}-a1")),
+            display: format!("{mark} Peanut"),
+            code: None,
+            clinical_status: Some("active".into()),
+            verification_status: Some("confirmed".into()),
+            category: Some("food".into()),
+            criticality: Some("high".into()),
+            reaction: Some("Hives".into()),
+            recorded: Some("2024-02-02".into()),
+        }),
+        RecordItem::Condition(Condition {
+            meta: meta(p, &format!("{mark}-c1")),
+            display: format!("{mark} Asthma"),
+            code: None,
+            clinical_status: Some("active".into()),
+            verification_status: None,
+            onset: Some("2023-09-01".into()),
+            abatement: None,
+            recorded: None,
+        }),
+        RecordItem::Encounter(Encounter {
+            meta: meta(p, &format!("{mark}-e1")),
+            status: "finished".into(),
+            class_code: Some("AMB".into()),
+            type_text: Some(format!("{mark} Well child visit")),
+            reason_text: None,
+            start: Some("2026-01-10T09:00:00-05:00".into()),
+            end: None,
+            practitioner: Some("Dr. Rivera".into()),
+            location: Some("Main Street Pediatrics".into()),
+        }),
+        RecordItem::Observation(Observation {
+            meta: meta(p, &format!("{mark}-l1")),
+            category: ObservationCategory::Laboratory,
+            status: "final".into(),
+            loinc: Some("718-7".into()),
+            display: format!("{mark} Hemoglobin"),
+            effective: Some("2026-01-10T09:00:00-05:00".into()),
+            value: Some(12.5),
+            unit: Some("g/dL".into()),
+            value_text: None,
+            components: vec![],
+            encounter_source_id: None,
+        }),
+    ]
+}
+
+pub fn relationship(account: &AccountId, patient: &PatientId) -> ProxyRelationship {
+    ProxyRelationship {
+        id: format!("rel-{}", COUNTER.fetch_add(1, Ordering::Relaxed)),
+        account_id: account.clone(),
+        patient_id: patient.clone(),
+        kind: RelationshipKind::Parent,
+        granted_on: date(2024, 1, 1),
+        verified_on: Some(date(2024, 1, 2)),
+        patient_approved_on: None,
+        sections_hidden: vec![],
+        evidence_on_file: false,
+        expires_on: None,
+        revoked_on: None,
+    }
+}
+
+fn password_hash() -> String {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| sprout_web::hash_password(PASSWORD)).clone()
+}
+
+async fn account(
+    store: &dyn Store,
+    email: &str,
+    name: &str,
+    role: Option<StaffRole>,
+) -> AccountId {
+    let id = AccountId::from_random(id16(0xaa));
+    store
+        .create_account(&NewAccount {
+            id: id.clone(),
+            email: email.into(),
+            display_name: name.into(),
+            password_hash: password_hash(),
+            status: AccountStatus::Active,
+            staff_role: role,
+            patient_id: None,
+        })
+        .await
+        .unwrap();
+    id
+}
+
+/// Starts a fresh server: Maria is the parent of Ana and Ben; Sam of Cara; a
+/// nurse and an admin work at the practice.
+pub async fn start() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/sprout.db", dir.path().display());
+    let store: Arc<dyn Store> = Arc::new(sprout_store_sqlite::open(&url).await.unwrap());
+    let (ana, ben, cara) = (pid(1), pid(2), pid(3));
+    let mut items = full_record(&ana, "Ana", 18.2);
+    items.extend(full_record(&ben, "Ben", 11.4));
+    items.extend(full_record(&cara, "Cara", 20.0));
+    store
+        .import_batch(&ImportBatch {
+            patients: vec![
+                patient(&ana, "Ana", "Lopez", date(2019, 4, 2)),
+                patient(&ben, "Ben", "Lopez", date(2024, 7, 15)),
+                patient(&cara, "Cara", "Smith", date(2018, 6, 1)),
+            ],
+            items,
+        })
+        .await
+        .unwrap();
+    let parent = account(store.as_ref(), PARENT_EMAIL, "Maria Lopez", None).await;
+    let other_parent = account(store.as_ref(), OTHER_PARENT_EMAIL, "Sam Smith", None).await;
+    account(store.as_ref(), NURSE_EMAIL, "Nora Nurse", Some(StaffRole::Nurse)).await;
+    account(store.as_ref(), ADMIN_EMAIL, "Adam Admin", Some(StaffRole::Admin)).await;
+    store.add_relationship(&relationship(&parent, &ana)).await.unwrap();
+    let rel_ben = relationship(&parent, &ben);
+    store.add_relationship(&rel_ben).await.unwrap();
+    store
+        .add_relationship(&relationship(&other_parent, &cara))
+        .await
+        .unwrap();
+
+    let clock = Arc::new(FixedClock::new(TODAY));
+    let state = AppState::new(store.clone(), clock.clone(), WebConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        sprout_web::serve(listener, state).await.unwrap();
+    });
+    App {
+        base,
+        store,
+        clock,
+        ana,
+        ben,
+        cara,
+        parent,
+        other_parent,
+        rel_ben,
+        _dir: dir,
+    }
+}
+
+/// A response, read whole.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get("location").and_then(|v| v.to_str().ok())
+    }
+
+    /// The value of the first hidden `csrf` field.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let i = self.body.find(marker).expect("page has a csrf field") + marker.len();
+        self.body[i..i + self.body[i..].find('"').unwrap()].to_owned()
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+/// A browser: keeps cookies, does not follow redirects (tests look at them).
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl Browser {
+    pub fn new(app: &App) -> Self {
+        Self::with_headers(app, HeaderMap::new())
+    }
+
+    pub fn with_headers(app: &App, headers: HeaderMap) -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+            base: app.base.clone(),
+        }
+    }
+
+    pub async fn read(resp: reqwest::Response) -> Page {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.text().await.unwrap();
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        Self::read(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        Self::read(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .form(form)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Signs in; panics unless the server redirects (success).
+    pub async fn sign_in(&self, email: &str, password: &str) -> Page {
+        let form = self.get("/login").await;
+        let csrf = form.csrf();
+        let page = self
+            .post(
+                "/login",
+                &[("email", email), ("password", password), ("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "sign-in failed: {}", page.body);
+        page
+    }
+}
+
+/// Audit events, newest first, with optional filters.
+pub async fn audit(app: &App, action: Option<&str>, patient: Option<&PatientId>) -> Vec<AuditEvent> {
+    app.store
+        .audit_events(&AuditFilter {
+            patient_id: patient.cloned(),
+            account_id: None,
+            action: action.map(Into::into),
+            limit: 500,
+        })
+        .await
+        .unwrap()
+}
