@@ -71,6 +71,7 @@ code_enum!(
     }
 );
 
+#[allow(clippy::derivable_impls)] // the variants come from a macro
 impl Default for Confidentiality {
     fn default() -> Self {
         Self::Normal

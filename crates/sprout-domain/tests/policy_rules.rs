@@ -910,7 +910,7 @@ fn filter_items_splits_a_view_with_reasons() {
         confidentiality: c,
         sensitivity: s,
     };
-    let items = vec![
+    let items = [
         (Section::LabResults, labels(Confidentiality::Normal, vec![])),
         (
             Section::LabResults,
@@ -1178,4 +1178,34 @@ proptest! {
             prop_assert_eq!(d.exception, None);
         }
     }
+}
+
+#[test]
+fn approved_parent_until_the_day_before_the_18th_birthday() {
+    let birth = date(2008, 11, 30);
+    let mut r = parent(date(2015, 1, 1));
+    r.patient_approved_on = Some(date(2021, 1, 5));
+    let d = |today| {
+        decide(
+            &ca(),
+            &parent_view(r.clone(), birth, Section::Immunizations, normal()),
+            today,
+        )
+    };
+    allowed(d(date(2026, 11, 29)), Reason::AdolescentApproved);
+    let on_birthday = d(date(2026, 11, 30));
+    denied(on_birthday, Reason::AdultParentNoAccess);
+    assert_eq!(on_birthday.exception, Some(InfoBlockingException::Privacy));
+    // A designee named before the 18th birthday counts only from it.
+    let mut designee = rel(RelationshipKind::Designee, date(2026, 11, 1));
+    designee.evidence_on_file = true;
+    let d = |today| {
+        decide(
+            &ca(),
+            &parent_view(designee.clone(), birth, Section::Immunizations, normal()),
+            today,
+        )
+    };
+    denied(d(date(2026, 11, 29)), Reason::KindDoesNotFitBand);
+    allowed(d(date(2026, 11, 30)), Reason::Designee);
 }

@@ -36,8 +36,13 @@ pub const KEPT_ITEM_TYPES: [(&str, &str); 6] = [
 
 /// Bundle types whose entries are imported. `history` and the response types
 /// hold versions and outcomes, not a record to keep.
-pub const IMPORTED_BUNDLE_TYPES: [&str; 5] =
-    ["transaction", "batch", "collection", "searchset", "document"];
+pub const IMPORTED_BUNDLE_TYPES: [&str; 5] = [
+    "transaction",
+    "batch",
+    "collection",
+    "searchset",
+    "document",
+];
 
 /// Whether Sprout keeps resources of this type.
 pub fn is_kept_type(resource_type: &str) -> bool {
@@ -114,30 +119,6 @@ pub struct MappedFile {
     /// whose one kept resource was dropped ("Immunization example: patient
     /// Patient/example is neither in this file nor already stored").
     pub rejection: Option<String>,
-}
-
-impl MappedFile {
-    /// Source ids of the batch per resource type; see [`source_ids_by_type`].
-    pub fn source_ids_by_type(&self) -> BTreeMap<&'static str, Vec<String>> {
-        source_ids_by_type(&self.batch)
-    }
-}
-
-/// Source ids of a batch per resource type (`"Patient"`, `"Observation"`...), for
-/// counting with `RecordStore::count_by_source` what of it is stored.
-pub fn source_ids_by_type(batch: &ImportBatch) -> BTreeMap<&'static str, Vec<String>> {
-    let mut out: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-    for p in &batch.patients {
-        if let Some(s) = &p.source_id {
-            out.entry("Patient").or_default().push(s.clone());
-        }
-    }
-    for item in &batch.items {
-        out.entry(item.resource_type())
-            .or_default()
-            .push(item.meta().source_id.clone());
-    }
-    out
 }
 
 /// Where a kept resource's patient is.
@@ -231,7 +212,9 @@ impl FhirFile {
                     resource_type: other.map(clip).unwrap_or_default(),
                     id: crate::json::string_at(resource, "id").or(full_url.map(str::to_owned)),
                     reason: match other {
-                        Some(ty) => format!("resourceType `{}` is not a FHIR R4 resource type", clip(ty)),
+                        Some(ty) => {
+                            format!("resourceType `{}` is not a FHIR R4 resource type", clip(ty))
+                        }
                         None => format!("Bundle.entry[{index}].resource has no resourceType"),
                     },
                 }),
@@ -300,9 +283,16 @@ impl FhirFile {
         };
 
         // Patients first, so items can name them whatever the entry order.
-        for e in index.entries.iter().filter(|e| e.resource_type == "Patient") {
+        for e in index
+            .entries
+            .iter()
+            .filter(|e| e.resource_type == "Patient")
+        {
             let Some(source_id) = e.source_id() else {
-                let reason = format!("Bundle.entry[{}]: Patient has neither id nor fullUrl", e.index);
+                let reason = format!(
+                    "Bundle.entry[{}]: Patient has neither id nor fullUrl",
+                    e.index
+                );
                 skip(e, None, reason, true);
                 continue;
             };
@@ -323,7 +313,11 @@ impl FhirFile {
             }
         }
 
-        for e in index.entries.iter().filter(|e| e.resource_type != "Patient") {
+        for e in index
+            .entries
+            .iter()
+            .filter(|e| e.resource_type != "Patient")
+        {
             let source_id = e.source_id();
             let Some(element) = patient_element(e.resource_type) else {
                 let reason = format!("resource type {} is not kept", e.resource_type);
@@ -354,7 +348,9 @@ impl FhirFile {
                     .get(p)
                     .or_else(|| stored.get(p))
                     .cloned()
-                    .ok_or_else(|| format!("patient Patient/{} in this file was not kept", clip(p))),
+                    .ok_or_else(|| {
+                        format!("patient Patient/{} in this file was not kept", clip(p))
+                    }),
                 Ok(PatientRef::Outside(p)) => stored.get(p).cloned().ok_or_else(|| {
                     format!(
                         "patient Patient/{} is neither in this file nor already stored",
@@ -455,12 +451,20 @@ fn check_bundle(root: &Value) -> Result<(), FileError> {
                 IMPORTED_BUNDLE_TYPES.join(", ")
             )))
         }
-        Some(_) => return Err(FileError::BrokenBundle("Bundle.type is not a string".into())),
+        Some(_) => {
+            return Err(FileError::BrokenBundle(
+                "Bundle.type is not a string".into(),
+            ))
+        }
     }
     let entries = match root.get("entry") {
         None => return Ok(()),
         Some(Value::Array(a)) => a,
-        Some(_) => return Err(FileError::BrokenBundle("Bundle.entry is not an array".into())),
+        Some(_) => {
+            return Err(FileError::BrokenBundle(
+                "Bundle.entry is not an array".into(),
+            ))
+        }
     };
     for (i, e) in entries.iter().enumerate() {
         let Value::Object(e) = e else {

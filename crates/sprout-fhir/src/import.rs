@@ -3,7 +3,7 @@
 //! Per file: read and parse on the blocking pool ([`tokio::task::spawn_blocking`],
 //! DESIGN.md house style 6), look up which of its patients are already stored,
 //! map on the blocking pool again (new ids from `rand`), write everything kept
-//! with one `import_batch` call, then count what of the file is stored.
+//! with one `import_batch` call, whose counts are what of the file is stored.
 //! While one file is written, the next one is already being read and parsed.
 //!
 //! Importing the same data again stores nothing twice: patients and items are
@@ -31,13 +31,17 @@ type Parsed = Result<(FhirFile, Vec<String>), String>;
 /// Bundle is rejected; single resources and Bundle entries that are not kept
 /// are listed as skipped with their reasons. Never fails as a whole: every
 /// problem is in the report.
+#[tracing::instrument(skip_all)]
 pub async fn import_paths(store: &dyn Store, paths: &[PathBuf]) -> ImportReport {
     let roots = paths.to_vec();
     let files = match tokio::task::spawn_blocking(move || collect_files(&roots)).await {
         Ok(files) => files,
         Err(e) => {
             return ImportReport {
-                files: vec![FileReport::rejected("", format!("listing files failed: {e}"))],
+                files: vec![FileReport::rejected(
+                    "",
+                    format!("listing files failed: {e}"),
+                )],
             }
         }
     };
@@ -61,10 +65,17 @@ pub async fn import_paths(store: &dyn Store, paths: &[PathBuf]) -> ImportReport 
         };
         report.files.push(file_report);
     }
+    // Counts only: file names may carry patients' names.
+    tracing::info!(
+        files = report.files.len(),
+        rejected = report.rejected_count(),
+        "FHIR import finished"
+    );
     report
 }
 
 /// Imports one file (see [`import_paths`]).
+#[tracing::instrument(skip_all)]
 pub async fn import_file(store: &dyn Store, path: &Path) -> FileReport {
     let parsed = join_parse(spawn_parse(path.to_owned())).await;
     import_parsed(store, display_path(path), parsed).await
@@ -121,25 +132,21 @@ async fn import_parsed(store: &dyn Store, path: String, parsed: Parsed) -> FileR
     if let Some(error) = rejection {
         return FileReport::rejected(path, error);
     }
-    let by_type = crate::file::source_ids_by_type(&batch);
-    if !batch.patients.is_empty() || !batch.items.is_empty() {
-        if let Err(e) = store.import_batch(&batch).await {
-            return FileReport::rejected(path, format!("the database failed, nothing stored: {e}"));
-        }
-    }
-    drop(batch);
-    let mut stored = BTreeMap::new();
-    for (resource_type, ids) in by_type {
-        match store.count_by_source(resource_type, &ids).await {
-            Ok(n) => {
-                stored.insert(resource_type.to_owned(), n);
-            }
+    // After the commit every row of the batch is in the database, so the rows
+    // written per type are this file's resources of that type now stored.
+    let stored = if batch.patients.is_empty() && batch.items.is_empty() {
+        BTreeMap::new()
+    } else {
+        match store.import_batch(&batch).await {
+            Ok(counts) => counts,
             Err(e) => {
-                // The data is in; only the count failed.
-                tracing::warn!(error = %e, "counting imported rows failed");
+                return FileReport::rejected(
+                    path,
+                    format!("the database failed, nothing stored: {e}"),
+                )
             }
         }
-    }
+    };
     FileReport {
         path,
         status: FileStatus::Imported,
@@ -181,7 +188,10 @@ fn walk(dir: &Path, out: &mut Vec<Found>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            out.push(Err((dir.to_owned(), format!("cannot read the folder: {e}"))));
+            out.push(Err((
+                dir.to_owned(),
+                format!("cannot read the folder: {e}"),
+            )));
             return;
         }
     };
@@ -189,7 +199,10 @@ fn walk(dir: &Path, out: &mut Vec<Found>) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                out.push(Err((dir.to_owned(), format!("cannot read the folder: {e}"))));
+                out.push(Err((
+                    dir.to_owned(),
+                    format!("cannot read the folder: {e}"),
+                )));
                 continue;
             }
         };

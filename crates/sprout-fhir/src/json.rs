@@ -8,7 +8,11 @@ use serde_json::Value;
 
 /// `value[key]` as a non-empty string (after trimming), borrowed.
 pub(crate) fn str_at<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
-    value.get(key)?.as_str().map(str::trim).filter(|s| !s.is_empty())
+    value
+        .get(key)?
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 /// `value[key]` as an owned non-empty string.
@@ -127,11 +131,17 @@ mod tests {
     #[test]
     fn date_time_choice_reads_every_form() {
         let v = json!({"effectiveDateTime": "2020-01-02"});
-        assert_eq!(date_time_choice(&v, "effective").as_deref(), Some("2020-01-02"));
+        assert_eq!(
+            date_time_choice(&v, "effective").as_deref(),
+            Some("2020-01-02")
+        );
         let v = json!({"onsetPeriod": {"start": "2020-01-03"}});
         assert_eq!(date_time_choice(&v, "onset").as_deref(), Some("2020-01-03"));
         let v = json!({"occurrenceString": "January 2012"});
-        assert_eq!(date_time_choice(&v, "occurrence").as_deref(), Some("January 2012"));
+        assert_eq!(
+            date_time_choice(&v, "occurrence").as_deref(),
+            Some("January 2012")
+        );
         assert_eq!(date_time_choice(&json!({}), "onset"), None);
     }
 
@@ -141,7 +151,10 @@ mod tests {
             civil_date("2018-06-23T03:19:07+00:00"),
             Some(jiff::civil::date(2018, 6, 23))
         );
-        assert_eq!(civil_date("2013-01-10"), Some(jiff::civil::date(2013, 1, 10)));
+        assert_eq!(
+            civil_date("2013-01-10"),
+            Some(jiff::civil::date(2013, 1, 10))
+        );
         assert_eq!(civil_date("2012-01"), None);
         assert_eq!(civil_date("January 2012"), None);
         assert_eq!(civil_date("2013-02-30"), None);

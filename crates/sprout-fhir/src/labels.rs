@@ -92,18 +92,23 @@ mod tests {
 
     #[test]
     fn no_security_means_defaults() {
-        assert_eq!(labels_of(&json!({"resourceType": "Observation"})), Labels::default());
+        assert_eq!(
+            labels_of(&json!({"resourceType": "Observation"})),
+            Labels::default()
+        );
         assert_eq!(labels_of(&json!({"meta": {"tag": []}})), Labels::default());
     }
 
     #[test]
     fn restricted_and_very_restricted_are_restricted() {
         for code in ["R", "V"] {
-            let r = json!({"meta": {"security": [{"system": CONFIDENTIALITY_SYSTEM, "code": code}]}});
+            let r =
+                json!({"meta": {"security": [{"system": CONFIDENTIALITY_SYSTEM, "code": code}]}});
             assert_eq!(labels_of(&r).confidentiality, Confidentiality::Restricted);
         }
         for code in ["N", "M", "L", "U"] {
-            let r = json!({"meta": {"security": [{"system": CONFIDENTIALITY_SYSTEM, "code": code}]}});
+            let r =
+                json!({"meta": {"security": [{"system": CONFIDENTIALITY_SYSTEM, "code": code}]}});
             assert_eq!(labels_of(&r).confidentiality, Confidentiality::Normal);
         }
         // `R` in some other code system is not a confidentiality label.

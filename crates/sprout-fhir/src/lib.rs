@@ -20,8 +20,7 @@ mod report;
 pub mod resource_types;
 
 pub use file::{
-    is_kept_type, source_ids_by_type, FhirFile, FileError, MappedFile, IMPORTED_BUNDLE_TYPES,
-    KEPT_ITEM_TYPES,
+    is_kept_type, FhirFile, FileError, MappedFile, IMPORTED_BUNDLE_TYPES, KEPT_ITEM_TYPES,
 };
 pub use import::{import_file, import_paths};
 pub use report::{FileReport, FileStatus, ImportReport, Skipped};

@@ -17,8 +17,7 @@ use crate::reference::{display_of, human_name_text, resource_name, FileIndex};
 use serde_json::Value;
 use sprout_domain::record::{
     AdministrativeSex, AllergyIntolerance, Condition, Encounter, Immunization, ItemMeta,
-    MedicationRequest, Observation, ObservationCategory, ObservationComponent, Patient,
-    RecordItem,
+    MedicationRequest, Observation, ObservationCategory, ObservationComponent, Patient, RecordItem,
 };
 use sprout_domain::PatientId;
 
@@ -56,8 +55,11 @@ pub fn patient(resource: &Value, id: PatientId, source_id: &str) -> Result<Patie
     let mrn = array_at(resource, "identifier")
         .iter()
         .find(|i| {
-            i.get("type")
-                .is_some_and(|t| crate::json::codings(t).iter().any(|c| str_at(c, "code") == Some("MR")))
+            i.get("type").is_some_and(|t| {
+                crate::json::codings(t)
+                    .iter()
+                    .any(|c| str_at(c, "code") == Some("MR"))
+            })
         })
         .and_then(|i| string_at(i, "value"));
 
@@ -177,7 +179,9 @@ pub fn observation_category(resource: &Value) -> Result<ObservationCategory, Rea
                 continue;
             };
             match ObservationCategory::from_code(code) {
-                Some(ObservationCategory::VitalSigns) => return Ok(ObservationCategory::VitalSigns),
+                Some(ObservationCategory::VitalSigns) => {
+                    return Ok(ObservationCategory::VitalSigns)
+                }
                 Some(ObservationCategory::Laboratory) => lab = true,
                 None => {
                     first.get_or_insert(code);
@@ -291,10 +295,7 @@ fn observation(
                         .or_else(|| first_code(cc))
                         .map(str::to_owned)
                 }),
-                display: ccode
-                    .and_then(concept_text)
-                    .unwrap_or_default()
-                    .to_owned(),
+                display: ccode.and_then(concept_text).unwrap_or_default().to_owned(),
                 value,
                 unit,
             }
@@ -370,8 +371,15 @@ fn immunization(resource: &Value, meta: ItemMeta) -> Result<Immunization, Reason
         .to_owned();
     let cvx = code_in_system(vaccine, CVX_SYSTEM);
     let vaccine_text = str_at(vaccine, "text")
-        .or_else(|| crate::json::codings(vaccine).iter().find_map(|c| str_at(c, "display")))
-        .or_else(|| cvx.and_then(sprout_domain::cvx::lookup).map(|c| c.short_description))
+        .or_else(|| {
+            crate::json::codings(vaccine)
+                .iter()
+                .find_map(|c| str_at(c, "display"))
+        })
+        .or_else(|| {
+            cvx.and_then(sprout_domain::cvx::lookup)
+                .map(|c| c.short_description)
+        })
         .or_else(|| first_code(vaccine))
         .unwrap_or_default()
         .to_owned();
@@ -526,10 +534,12 @@ fn timing_text(timing: &Value) -> Option<String> {
         "a" => "year",
         _ => return None,
     };
-    let times = match frequency {
-        f if f == 1.0 => "once".to_owned(),
-        f if f == 2.0 => "twice".to_owned(),
-        f => format!("{} times", format_number(f)),
+    let times = if frequency == 1.0 {
+        "once".to_owned()
+    } else if frequency == 2.0 {
+        "twice".to_owned()
+    } else {
+        format!("{} times", format_number(frequency))
     };
     Some(if period == 1.0 {
         format!("{times} a {unit}")

@@ -209,9 +209,7 @@ pub(crate) fn display_of(reference: &Value, index: &FileIndex<'_>) -> Option<Str
     if let Some(d) = display {
         return Some(d.to_owned());
     }
-    index
-        .find(target?)
-        .and_then(|e| resource_name(e.resource))
+    index.find(target?).and_then(|e| resource_name(e.resource))
 }
 
 #[cfg(test)]
@@ -246,15 +244,46 @@ mod tests {
         let dr = json!({"resourceType": "Practitioner", "name": [{"prefix": ["Dr."], "given": ["Barry"], "family": "Nicolas"}]});
         let org = json!({"resourceType": "Organization", "id": "o1", "name": "Brockton Hospital"});
         let index = FileIndex::new(vec![
-            Entry { index: 0, full_url: Some("http://ehr.example/fhir/Patient/p1"), resource: &p, resource_type: "Patient" },
-            Entry { index: 1, full_url: Some("urn:uuid:22d5"), resource: &dr, resource_type: "Practitioner" },
-            Entry { index: 2, full_url: None, resource: &org, resource_type: "Organization" },
+            Entry {
+                index: 0,
+                full_url: Some("http://ehr.example/fhir/Patient/p1"),
+                resource: &p,
+                resource_type: "Patient",
+            },
+            Entry {
+                index: 1,
+                full_url: Some("urn:uuid:22d5"),
+                resource: &dr,
+                resource_type: "Practitioner",
+            },
+            Entry {
+                index: 2,
+                full_url: None,
+                resource: &org,
+                resource_type: "Organization",
+            },
         ]);
         assert_eq!(index.find("Patient/p1").unwrap().index, 0);
-        assert_eq!(index.find("http://ehr.example/fhir/Patient/p1").unwrap().index, 0);
-        assert_eq!(index.find("https://elsewhere.example/Patient/p1").unwrap().index, 0);
+        assert_eq!(
+            index
+                .find("http://ehr.example/fhir/Patient/p1")
+                .unwrap()
+                .index,
+            0
+        );
+        assert_eq!(
+            index
+                .find("https://elsewhere.example/Patient/p1")
+                .unwrap()
+                .index,
+            0
+        );
         assert_eq!(index.find("urn:uuid:22d5").unwrap().index, 1);
-        assert_eq!(index.find("Practitioner/22d5").unwrap().index, 1, "id taken from the fullUrl");
+        assert_eq!(
+            index.find("Practitioner/22d5").unwrap().index,
+            1,
+            "id taken from the fullUrl"
+        );
         assert_eq!(index.find("Organization/o1").unwrap().index, 2);
         assert!(index.find("Patient/p2").is_none());
 
@@ -267,9 +296,16 @@ mod tests {
             Some("Brockton Hospital")
         );
         assert_eq!(
-            display_of(&json!({"reference": "urn:uuid:22d5", "display": "Dr. B"}), &index).as_deref(),
+            display_of(
+                &json!({"reference": "urn:uuid:22d5", "display": "Dr. B"}),
+                &index
+            )
+            .as_deref(),
             Some("Dr. B")
         );
-        assert_eq!(display_of(&json!({"reference": "Practitioner/none"}), &index), None);
+        assert_eq!(
+            display_of(&json!({"reference": "Practitioner/none"}), &index),
+            None
+        );
     }
 }

@@ -163,7 +163,10 @@ mod tests {
                 FileReport {
                     path: "a.json".into(),
                     status: FileStatus::Imported,
-                    stored: BTreeMap::from([("Patient".to_owned(), 1), ("Immunization".to_owned(), 12)]),
+                    stored: BTreeMap::from([
+                        ("Patient".to_owned(), 1),
+                        ("Immunization".to_owned(), 12),
+                    ]),
                     skipped: vec![Skipped {
                         resource_type: "Claim".into(),
                         id: Some("c1".into()),
@@ -189,9 +192,18 @@ mod tests {
         assert_eq!(back, report);
 
         let text = report.to_string();
-        assert!(text.contains("imported  a.json  Immunization 12, Patient 1  (1 skipped)"), "{text}");
-        assert!(text.contains("rejected  b.json  invalid JSON at line 1, column 2: x"), "{text}");
+        assert!(
+            text.contains("imported  a.json  Immunization 12, Patient 1  (1 skipped)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("rejected  b.json  invalid JSON at line 1, column 2: x"),
+            "{text}"
+        );
         assert!(text.contains("2 files: 1 imported, 1 rejected"), "{text}");
-        assert!(text.contains("    1  resource type Claim is not kept"), "{text}");
+        assert!(
+            text.contains("    1  resource type Claim is not kept"),
+            "{text}"
+        );
     }
 }

@@ -20,7 +20,9 @@ fn spec(name: &str) -> PathBuf {
 
 async fn fresh_store(dir: &tempfile::TempDir) -> impl Store {
     let url = format!("sqlite://{}", dir.path().join("sprout.db").display());
-    sprout_store_sqlite::open(&url).await.expect("open SQLite store")
+    sprout_store_sqlite::open(&url)
+        .await
+        .expect("open SQLite store")
 }
 
 fn read_json(path: &Path) -> Value {
@@ -131,20 +133,50 @@ async fn synthea_bundles_import_completely_and_idempotently() {
         // The report's `stored` agrees with the bundle too.
         assert_eq!(file.stored_count("Patient"), 1);
         assert_eq!(file.stored_count("Immunization"), want.immunizations);
-        assert_eq!(file.stored_count("Observation"), want.vital_signs + want.lab_results);
-        assert_eq!(file.stored_count("MedicationRequest"), want.medication_requests);
+        assert_eq!(
+            file.stored_count("Observation"),
+            want.vital_signs + want.lab_results
+        );
+        assert_eq!(
+            file.stored_count("MedicationRequest"),
+            want.medication_requests
+        );
         assert_eq!(file.stored_count("Encounter"), want.encounters);
         assert_eq!(file.stored_count("Condition"), want.conditions);
         assert_eq!(file.stored_count("AllergyIntolerance"), want.allergies);
         // What was not kept is accounted for: kept + skipped = every entry.
         let entries = read_json(path)["entry"].as_array().unwrap().len() as u64;
         let kept: u64 = file.stored.values().sum();
-        assert_eq!(kept + file.skipped.len() as u64, entries, "{}", path.display());
+        assert_eq!(
+            kept + file.skipped.len() as u64,
+            entries,
+            "{}",
+            path.display()
+        );
         for s in &file.skipped {
             assert!(
                 s.reason == format!("resource type {} is not kept", s.resource_type)
                     || s.reason.starts_with("Observation category "),
                 "unexpected skip {s:?}"
+            );
+        }
+        // Names of Practitioners and Organizations come from the bundle.
+        for e in store.encounters(&pid).await.unwrap() {
+            assert!(
+                e.practitioner
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("Dr. ")),
+                "{e:?}"
+            );
+            assert!(e.location.is_some(), "{e:?}");
+        }
+        for m in store.medication_requests(&pid).await.unwrap() {
+            assert!(m.rxnorm.is_some(), "{m:?}");
+            assert!(
+                m.prescriber
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("Dr. ")),
+                "{m:?}"
             );
         }
         expected_by_file.push((pid, want));
@@ -167,8 +199,17 @@ async fn synthea_bundles_import_completely_and_idempotently() {
         assert_eq!(a.stored, b.stored, "{}", path.display());
         assert_eq!(a.skipped, b.skipped);
         let (patient, _) = count_bundle(&read_json(path));
-        assert_eq!(patient_id(&store, &patient).await.as_ref(), Some(pid), "Sprout id kept");
-        assert_eq!(&stored_counts(&store, pid).await, want, "{}", path.display());
+        assert_eq!(
+            patient_id(&store, &patient).await.as_ref(),
+            Some(pid),
+            "Sprout id kept"
+        );
+        assert_eq!(
+            &stored_counts(&store, pid).await,
+            want,
+            "{}",
+            path.display()
+        );
     }
     let total_patients = store
         .patient_ids_by_source(
@@ -268,7 +309,11 @@ async fn bad_files_are_reported_and_good_ones_import() {
     assert_eq!(
         skipped,
         vec![
-            ("Practitioner", Some("dr-1"), "resource type Practitioner is not kept"),
+            (
+                "Practitioner",
+                Some("dr-1"),
+                "resource type Practitioner is not kept"
+            ),
             ("Claim", Some("claim-1"), "resource type Claim is not kept"),
         ]
     );
@@ -279,7 +324,9 @@ async fn bad_files_are_reported_and_good_ones_import() {
     }
     for path in &good {
         let (patient, want) = count_bundle(&read_json(path));
-        let pid = patient_id(&store, &patient).await.expect("good file imported");
+        let pid = patient_id(&store, &patient)
+            .await
+            .expect("good file imported");
         assert_eq!(stored_counts(&store, &pid).await, want);
     }
 
@@ -287,7 +334,10 @@ async fn bad_files_are_reported_and_good_ones_import() {
     assert_eq!(patient_id(&store, &truncated_patient).await, None);
     assert_eq!(patient_id(&store, "typo-1").await, None);
     assert_eq!(
-        store.count_by_source("Patient", &["typo-1".to_owned()]).await.unwrap(),
+        store
+            .count_by_source("Patient", &["typo-1".to_owned()])
+            .await
+            .unwrap(),
         0
     );
     let newborn_id = patient_id(&store, "newborn").await.expect("newborn stored");
@@ -297,7 +347,10 @@ async fn bad_files_are_reported_and_good_ones_import() {
     let text = report.to_string();
     assert!(text.contains("rejected  "), "{text}");
     assert!(text.contains("5 files: 3 imported, 2 rejected"), "{text}");
-    assert!(text.contains("resource type Practitioner is not kept"), "{text}");
+    assert!(
+        text.contains("resource type Practitioner is not kept"),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -315,7 +368,11 @@ async fn spec_examples_import_where_their_patient_is_present() {
     let vitals: Vec<PathBuf> = examples
         .iter()
         .filter(|p| name_of(p).starts_with("Observation-"))
-        .filter(|p| read_json(p)["category"].to_string().contains("\"vital-signs\""))
+        .filter(|p| {
+            read_json(p)["category"]
+                .to_string()
+                .contains("\"vital-signs\"")
+        })
         .cloned()
         .collect();
     assert_eq!(immunizations.len(), 5);
@@ -323,7 +380,11 @@ async fn spec_examples_import_where_their_patient_is_present() {
     // Every one of them is about Patient/example, whom the first run leaves out.
     for p in immunizations.iter().chain(&vitals) {
         let v = read_json(p);
-        let subject = if v["resourceType"] == "Immunization" { &v["patient"] } else { &v["subject"] };
+        let subject = if v["resourceType"] == "Immunization" {
+            &v["patient"]
+        } else {
+            &v["subject"]
+        };
         assert_eq!(subject["reference"], "Patient/example", "{}", p.display());
     }
     let patients = [
@@ -348,7 +409,9 @@ async fn spec_examples_import_where_their_patient_is_present() {
             assert!(f.stored.is_empty());
             let err = f.error.as_deref().unwrap();
             assert!(
-                err.ends_with(": patient Patient/example is neither in this file nor already stored"),
+                err.ends_with(
+                    ": patient Patient/example is neither in this file nor already stored"
+                ),
                 "{err}"
             );
         }
@@ -361,7 +424,13 @@ async fn spec_examples_import_where_their_patient_is_present() {
         .iter()
         .map(|p| read_json(p)["id"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(store.count_by_source("Immunization", &imm_ids).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .count_by_source("Immunization", &imm_ids)
+            .await
+            .unwrap(),
+        0
+    );
 
     // Run 2: with Patient/example first, the same examples import.
     let mut paths = vec![spec("Patient-example.json")];
@@ -375,11 +444,20 @@ async fn spec_examples_import_where_their_patient_is_present() {
     let example = patient_id(&store, "example").await.unwrap();
     let imms = store.immunizations(&example).await.unwrap();
     assert_eq!(imms.len(), 5);
-    let not_given = imms.iter().find(|i| i.meta.source_id == "notGiven").unwrap();
+    let not_given = imms
+        .iter()
+        .find(|i| i.meta.source_id == "notGiven")
+        .unwrap();
     assert_eq!(not_given.status, "not-done");
     assert_eq!(not_given.cvx.as_deref(), Some("01"));
-    assert_eq!(not_given.status_reason.as_deref(), Some("medical precaution"));
-    let historical = imms.iter().find(|i| i.meta.source_id == "historical").unwrap();
+    assert_eq!(
+        not_given.status_reason.as_deref(),
+        Some("medical precaution")
+    );
+    let historical = imms
+        .iter()
+        .find(|i| i.meta.source_id == "historical")
+        .unwrap();
     assert_eq!(historical.primary_source, Some(false));
     assert_eq!(historical.vaccine_text, "Influenza");
     let example_imm = imms.iter().find(|i| i.meta.source_id == "example").unwrap();
@@ -392,7 +470,10 @@ async fn spec_examples_import_where_their_patient_is_present() {
         .await
         .unwrap();
     assert_eq!(obs.len(), vitals.len());
-    let height = obs.iter().find(|o| o.meta.source_id == "body-height").unwrap();
+    let height = obs
+        .iter()
+        .find(|o| o.meta.source_id == "body-height")
+        .unwrap();
     let want = &read_json(&spec("Observation-body-height.json"))["valueQuantity"];
     assert_eq!(height.value, want["value"].as_f64());
     assert_eq!(height.unit.as_deref(), want["code"].as_str());
@@ -429,10 +510,14 @@ async fn a_changed_resource_is_updated_on_reimport() {
     assert_eq!(before[0].lot_number.as_deref(), Some("LOT-A"));
 
     write("555-0199", "LOT-B", "entered-in-error");
-    let second = import_paths(&store, &[file.clone()]).await;
+    let second = import_paths(&store, std::slice::from_ref(&file)).await;
     assert_eq!(second.files[0].status, FileStatus::Imported, "{second:?}");
     assert_eq!(second.files[0].stored, first.files[0].stored);
-    assert_eq!(patient_id(&store, "kid-1").await, Some(pid.clone()), "same patient");
+    assert_eq!(
+        patient_id(&store, "kid-1").await,
+        Some(pid.clone()),
+        "same patient"
+    );
     let after = store.immunizations(&pid).await.unwrap();
     assert_eq!(after.len(), 1, "updated, not added");
     assert_eq!(after[0].meta.id, before[0].meta.id, "the Sprout id stays");

@@ -8,7 +8,10 @@ use sprout_domain::PatientId;
 use sprout_fhir::{FhirFile, FileError, MappedFile};
 use std::collections::BTreeMap;
 
-const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/fhir/spec-examples/");
+const SPEC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/data/fhir/spec-examples/"
+);
 
 /// A deterministic id generator: 1, 2, 3... in the last byte pair.
 fn counter() -> impl FnMut() -> [u8; 16] {
@@ -81,7 +84,11 @@ fn patient_demographics() {
     assert_eq!(p.birth_date, jiff::civil::date(2018, 6, 22));
     assert_eq!(p.sex, AdministrativeSex::Male);
     assert_eq!(p.mrn.as_deref(), Some("MRN-77"));
-    assert_eq!(p.phone.as_deref(), Some("555-111-1111"), "best rank, not old");
+    assert_eq!(
+        p.phone.as_deref(),
+        Some("555-111-1111"),
+        "best rank, not old"
+    );
     assert_eq!(p.email.as_deref(), Some("alexis@example.org"));
     assert_eq!(
         p.address.as_deref(),
@@ -103,9 +110,19 @@ fn patient_without_birth_date_is_skipped_and_so_are_its_items() {
     assert!(m.batch.items.is_empty());
     assert_eq!(m.skipped.len(), 2);
     assert_eq!(m.skipped[0].resource_type, "Patient");
-    assert!(m.skipped[0].reason.contains("birthDate"), "{:?}", m.skipped[0]);
-    assert_eq!(m.skipped[1].reason, "patient Patient/p1 in this file was not kept");
-    assert!(m.rejection.is_none(), "a Bundle is not rejected for one resource");
+    assert!(
+        m.skipped[0].reason.contains("birthDate"),
+        "{:?}",
+        m.skipped[0]
+    );
+    assert_eq!(
+        m.skipped[1].reason,
+        "patient Patient/p1 in this file was not kept"
+    );
+    assert!(
+        m.rejection.is_none(),
+        "a Bundle is not rejected for one resource"
+    );
 }
 
 #[test]
@@ -131,7 +148,10 @@ fn security_labels_become_access_labels() {
     let plain = json!({"resourceType": "Condition", "id": "c2", "code": {"text": "Otitis media"},
         "subject": {"reference": "Patient/p1"}});
     let m = map_bundle(vec![p, cond, plain]);
-    assert_eq!(m.batch.patients[0].labels.confidentiality, Confidentiality::Restricted);
+    assert_eq!(
+        m.batch.patients[0].labels.confidentiality,
+        Confidentiality::Restricted
+    );
     let labels = &m.batch.items[0].meta().labels;
     assert_eq!(labels.confidentiality, Confidentiality::Restricted);
     assert_eq!(
@@ -144,16 +164,16 @@ fn security_labels_become_access_labels() {
 #[test]
 fn vital_sign_observation_with_components() {
     let bp = json!({"resourceType": "Observation", "id": "bp", "status": "final",
-        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}]}],
-        "code": {"coding": [{"system": "http://loinc.org", "code": "85354-9", "display": "Blood pressure panel"}]},
-        "subject": {"reference": "urn:uuid:p1"}, "encounter": {"reference": "urn:uuid:e1"},
-        "effectiveDateTime": "2020-01-02T10:00:00+00:00",
-        "component": [
-            {"code": {"coding": [{"system": "http://loinc.org", "code": "8480-6", "display": "Systolic Blood Pressure"}]},
-             "valueQuantity": {"value": 112, "unit": "mm[Hg]", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"}},
-            {"code": {"coding": [{"system": "http://loinc.org", "code": "8462-4", "display": "Diastolic Blood Pressure"}]},
-             "valueQuantity": {"value": 71, "unit": "mmHg"}}
-        ]});
+    "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}]}],
+    "code": {"coding": [{"system": "http://loinc.org", "code": "85354-9", "display": "Blood pressure panel"}]},
+    "subject": {"reference": "urn:uuid:p1"}, "encounter": {"reference": "urn:uuid:e1"},
+    "effectiveDateTime": "2020-01-02T10:00:00+00:00",
+    "component": [
+        {"code": {"coding": [{"system": "http://loinc.org", "code": "8480-6", "display": "Systolic Blood Pressure"}]},
+         "valueQuantity": {"value": 112, "unit": "mm[Hg]", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"}},
+        {"code": {"coding": [{"system": "http://loinc.org", "code": "8462-4", "display": "Diastolic Blood Pressure"}]},
+         "valueQuantity": {"value": 71, "unit": "mmHg"}}
+    ]});
     let enc = json!({"resourceType": "Encounter", "id": "e1", "status": "finished",
         "class": {"code": "AMB"}, "subject": {"reference": "urn:uuid:p1"}});
     let m = map_bundle(vec![patient_json("p1"), enc, bp]);
@@ -171,9 +191,16 @@ fn vital_sign_observation_with_components() {
     assert_eq!(o.components[0].display, "Systolic Blood Pressure");
     assert_eq!(o.components[0].value, Some(112.0));
     assert_eq!(o.components[0].unit.as_deref(), Some("mm[Hg]"));
-    assert_eq!(o.components[1].unit.as_deref(), Some("mmHg"), "falls back to unit");
+    assert_eq!(
+        o.components[1].unit.as_deref(),
+        Some("mmHg"),
+        "falls back to unit"
+    );
     assert_eq!(o.meta.patient_id, m.batch.patients[0].id);
 }
+
+/// (source id, value, unit, text value) of a mapped Observation.
+type ObsValue<'a> = (&'a str, Option<f64>, Option<&'a str>, Option<&'a str>);
 
 #[test]
 fn observation_values_and_categories() {
@@ -189,14 +216,22 @@ fn observation_values_and_categories() {
     };
     let m = map_bundle(vec![
         patient_json("p1"),
-        obs("q", "laboratory", json!({"valueQuantity": {"value": 5.4, "unit": "g/dL", "code": "g/dL"}})),
+        obs(
+            "q",
+            "laboratory",
+            json!({"valueQuantity": {"value": 5.4, "unit": "g/dL", "code": "g/dL"}}),
+        ),
         obs("s", "laboratory", json!({"valueString": "negative"})),
-        obs("cc", "laboratory", json!({"valueCodeableConcept": {"coding": [{"code": "x", "display": "Positive"}]}})),
+        obs(
+            "cc",
+            "laboratory",
+            json!({"valueCodeableConcept": {"coding": [{"code": "x", "display": "Positive"}]}}),
+        ),
         obs("survey", "survey", json!({"valueString": "never"})),
         obs("social", "social-history", json!({})),
         obs("nocode", "vital-signs", json!({"code": {}})),
     ]);
-    let values: Vec<(&str, Option<f64>, Option<&str>, Option<&str>)> = m
+    let values: Vec<ObsValue<'_>> = m
         .batch
         .items
         .iter()
@@ -248,7 +283,13 @@ fn immunization_given_and_not_done() {
         "patient": {"reference": "Patient/p1"}, "occurrenceString": "January 2012"});
     let no_vaccine = json!({"resourceType": "Immunization", "id": "i4", "status": "completed",
         "patient": {"reference": "Patient/p1"}, "occurrenceDateTime": "2018-06-23"});
-    let m = map_bundle(vec![patient_json("p1"), given, not_done, historical, no_vaccine]);
+    let m = map_bundle(vec![
+        patient_json("p1"),
+        given,
+        not_done,
+        historical,
+        no_vaccine,
+    ]);
     let imms: Vec<_> = m
         .batch
         .items
@@ -268,7 +309,10 @@ fn immunization_given_and_not_done() {
     assert_eq!(imms[1].status, "not-done");
     assert_eq!(imms[1].status_reason.as_deref(), Some("medical precaution"));
     assert_eq!(imms[1].cvx.as_deref(), Some("01"));
-    assert_eq!(imms[1].vaccine_text, "DTP", "CDC's short description when the source gives no text");
+    assert_eq!(
+        imms[1].vaccine_text, "DTP",
+        "CDC's short description when the source gives no text"
+    );
     assert_eq!(imms[1].occurrence, Some(jiff::civil::date(2013, 1, 10)));
     assert_eq!(imms[1].primary_source, Some(false));
     assert_eq!(imms[2].cvx, None);
@@ -292,16 +336,16 @@ fn medication_request_with_built_dosage_and_prescriber_from_bundle() {
             "asNeededBoolean": false,
             "doseAndRate": [{"doseQuantity": {"value": 1}}]}]});
     let prn = json!({"resourceType": "MedicationRequest", "id": "m2", "status": "stopped",
-        "medicationReference": {"reference": "#med"},
-        "contained": [{"resourceType": "Medication", "id": "med", "code": {"text": "Ibuprofen 100 mg/5 mL suspension"}}],
-        "subject": {"reference": "urn:uuid:p1"},
-        "requester": {"reference": "Practitioner/unknown", "display": "Dr. Who"},
-        "dosageInstruction": [
-            {"timing": {"repeat": {"frequency": 1, "period": 6, "periodUnit": "h"}},
-             "route": {"text": "oral"}, "asNeededCodeableConcept": {"text": "pain"},
-             "doseAndRate": [{"doseQuantity": {"value": 5, "unit": "mL"}}]},
-            {"text": "Do not exceed 4 doses a day"}
-        ]});
+    "medicationReference": {"reference": "#med"},
+    "contained": [{"resourceType": "Medication", "id": "med", "code": {"text": "Ibuprofen 100 mg/5 mL suspension"}}],
+    "subject": {"reference": "urn:uuid:p1"},
+    "requester": {"reference": "Practitioner/unknown", "display": "Dr. Who"},
+    "dosageInstruction": [
+        {"timing": {"repeat": {"frequency": 1, "period": 6, "periodUnit": "h"}},
+         "route": {"text": "oral"}, "asNeededCodeableConcept": {"text": "pain"},
+         "doseAndRate": [{"doseQuantity": {"value": 5, "unit": "mL"}}]},
+        {"text": "Do not exceed 4 doses a day"}
+    ]});
     let no_med = json!({"resourceType": "MedicationRequest", "id": "m3", "status": "active",
         "subject": {"reference": "urn:uuid:p1"}});
     let m = map_bundle(vec![patient_json("p1"), dr, mr, prn, no_med]);
@@ -321,7 +365,10 @@ fn medication_request_with_built_dosage_and_prescriber_from_bundle() {
         meds[0].dosage_text.as_deref(),
         Some("1 dose twice a day. Take at regular intervals. Complete the prescribed course unless otherwise directed.")
     );
-    assert_eq!(meds[0].authored_on.as_deref(), Some("2019-09-16T07:19:07+00:00"));
+    assert_eq!(
+        meds[0].authored_on.as_deref(),
+        Some("2019-09-16T07:19:07+00:00")
+    );
     assert_eq!(meds[0].prescriber.as_deref(), Some("Dr. Barry Nicolas"));
     assert_eq!(meds[1].medication_text, "Ibuprofen 100 mg/5 mL suspension");
     assert_eq!(
@@ -332,7 +379,10 @@ fn medication_request_with_built_dosage_and_prescriber_from_bundle() {
     assert_eq!(meds[1].status, "stopped");
     let kinds: Vec<_> = m.skipped.iter().map(|s| s.resource_type.as_str()).collect();
     assert_eq!(kinds, vec!["Practitioner", "MedicationRequest"]);
-    assert_eq!(m.skipped[0].reason, "resource type Practitioner is not kept");
+    assert_eq!(
+        m.skipped[0].reason,
+        "resource type Practitioner is not kept"
+    );
     assert_eq!(m.skipped[1].reason, "MedicationRequest has no medication");
 }
 
@@ -371,12 +421,18 @@ fn encounter_allergy_condition() {
     };
     assert_eq!(e.status, "finished");
     assert_eq!(e.class_code.as_deref(), Some("AMB"));
-    assert_eq!(e.type_text.as_deref(), Some("Encounter for check up (procedure)"));
+    assert_eq!(
+        e.type_text.as_deref(),
+        Some("Encounter for check up (procedure)")
+    );
     assert_eq!(e.reason_text.as_deref(), Some("Otitis media"));
     assert_eq!(e.start.as_deref(), Some("2018-06-23T03:19:07+00:00"));
     assert_eq!(e.end.as_deref(), Some("2018-06-23T03:34:07+00:00"));
     assert_eq!(e.practitioner.as_deref(), Some("Dr. Barry Nicolas"));
-    assert_eq!(e.location.as_deref(), Some("SIGNATURE HEALTHCARE BROCKTON HOSPITAL"));
+    assert_eq!(
+        e.location.as_deref(),
+        Some("SIGNATURE HEALTHCARE BROCKTON HOSPITAL")
+    );
 
     assert_eq!(a.display, "Allergy to mould");
     assert_eq!(a.code.as_deref(), Some("419474003"));
@@ -407,7 +463,10 @@ fn references_resolve_in_every_form() {
         {"resource": {"resourceType": "Condition", "id": "c5", "code": {"text": "E"}}}
     ]});
     // The Patient without an id: its identity comes from the fullUrl.
-    b["entry"][0]["resource"].as_object_mut().unwrap().remove("id");
+    b["entry"][0]["resource"]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
     let m = map_value(b, &BTreeMap::new());
     assert_eq!(m.batch.patients[0].source_id.as_deref(), Some("p1"));
     assert_eq!(m.batch.items.len(), 3, "{:?}", m.skipped);
@@ -417,7 +476,10 @@ fn references_resolve_in_every_form() {
     let reasons: Vec<&str> = m.skipped.iter().map(|s| s.reason.as_str()).collect();
     assert_eq!(
         reasons,
-        vec!["subject Group/g1 is not a Patient", "Condition has no subject reference"]
+        vec![
+            "subject Group/g1 is not a Patient",
+            "Condition has no subject reference"
+        ]
     );
 }
 
@@ -431,9 +493,15 @@ fn stored_patients_keep_their_ids_and_unknown_ones_are_skipped() {
         patient_json("known"),
     ]);
     let file = FhirFile::parse(b.to_string().as_bytes()).unwrap();
-    assert_eq!(file.patient_source_ids(), vec!["known".to_owned(), "unknown".to_owned()]);
+    assert_eq!(
+        file.patient_source_ids(),
+        vec!["known".to_owned(), "unknown".to_owned()]
+    );
     let m = file.map(&stored, &mut counter());
-    assert_eq!(m.batch.patients[0].id, stored_id, "a stored patient keeps its Sprout id");
+    assert_eq!(
+        m.batch.patients[0].id, stored_id,
+        "a stored patient keeps its Sprout id"
+    );
     assert_eq!(m.batch.items.len(), 1);
     assert_eq!(m.batch.items[0].meta().patient_id, stored_id);
     assert_eq!(
@@ -444,7 +512,8 @@ fn stored_patients_keep_their_ids_and_unknown_ones_are_skipped() {
 
 #[test]
 fn not_kept_types_and_duplicates_are_skipped() {
-    let claim = json!({"resourceType": "Claim", "id": "cl1", "patient": {"reference": "urn:uuid:p1"}});
+    let claim =
+        json!({"resourceType": "Claim", "id": "cl1", "patient": {"reference": "urn:uuid:p1"}});
     let c = json!({"resourceType": "Condition", "id": "c1", "code": {"text": "A"}, "subject": {"reference": "urn:uuid:p1"}});
     let m = map_bundle(vec![patient_json("p1"), claim, c.clone(), c]);
     assert_eq!(m.batch.items.len(), 1);
@@ -452,7 +521,11 @@ fn not_kept_types_and_duplicates_are_skipped() {
     assert_eq!(m.skipped[0].resource_type, "Claim");
     assert_eq!(m.skipped[0].id.as_deref(), Some("cl1"));
     assert_eq!(m.skipped[0].reason, "resource type Claim is not kept");
-    assert!(m.skipped[1].reason.contains("comes earlier"), "{:?}", m.skipped[1]);
+    assert!(
+        m.skipped[1].reason.contains("comes earlier"),
+        "{:?}",
+        m.skipped[1]
+    );
 }
 
 #[test]
@@ -462,7 +535,11 @@ fn file_level_rejections() {
         panic!("{err:?}")
     };
     assert_eq!((*line, *column), (2, 10));
-    assert!(err.to_string().starts_with("invalid JSON at line 2, column 10: EOF"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("invalid JSON at line 2, column 10: EOF"),
+        "{err}"
+    );
 
     let err = FhirFile::parse(br#"{"resourceType": "Pateint", "id": "x"}"#).unwrap_err();
     assert_eq!(
@@ -475,13 +552,25 @@ fn file_level_rejections() {
     assert_eq!(err, FileError::NotAnObject("array"));
     let err = FhirFile::parse(br#"{"resourceType": "Bundle", "type": "collection", "entry": {}}"#)
         .unwrap_err();
-    assert_eq!(err.to_string(), "broken Bundle: Bundle.entry is not an array");
-    let err = FhirFile::parse(br#"{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": 3}]}"#)
-        .unwrap_err();
-    assert_eq!(err.to_string(), "broken Bundle: Bundle.entry[0].resource is not an object");
+    assert_eq!(
+        err.to_string(),
+        "broken Bundle: Bundle.entry is not an array"
+    );
+    let err = FhirFile::parse(
+        br#"{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": 3}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "broken Bundle: Bundle.entry[0].resource is not an object"
+    );
     let err = FhirFile::parse(br#"{"resourceType": "Bundle", "type": "history", "entry": []}"#)
         .unwrap_err();
-    assert!(err.to_string().contains("Bundle.type `history` is not imported"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("Bundle.type `history` is not imported"),
+        "{err}"
+    );
     assert!(FhirFile::parse(br#"{"resourceType": "Bundle", "type": "searchset"}"#).is_ok());
 }
 
@@ -533,7 +622,9 @@ fn single_resource_dropped_for_missing_patient_rejects_the_file() {
 #[test]
 fn single_resource_of_a_type_not_kept_is_only_skipped() {
     let bytes = std::fs::read(format!("{SPEC}Person-example.json")).unwrap();
-    let m = FhirFile::parse(&bytes).unwrap().map(&BTreeMap::new(), &mut counter());
+    let m = FhirFile::parse(&bytes)
+        .unwrap()
+        .map(&BTreeMap::new(), &mut counter());
     assert!(m.rejection.is_none());
     assert_eq!(m.skipped.len(), 1);
     assert!(m.skipped[0].reason.ends_with("is not kept"));
@@ -543,7 +634,9 @@ fn single_resource_of_a_type_not_kept_is_only_skipped() {
 fn spec_example_patients_map() {
     let read = |name: &str| {
         let bytes = std::fs::read(format!("{SPEC}{name}")).unwrap();
-        FhirFile::parse(&bytes).unwrap().map(&BTreeMap::new(), &mut counter())
+        FhirFile::parse(&bytes)
+            .unwrap()
+            .map(&BTreeMap::new(), &mut counter())
     };
     let newborn = read("Patient-newborn.json");
     let p = &newborn.batch.patients[0];
@@ -565,7 +658,11 @@ fn spec_example_patients_map() {
 #[test]
 fn r4_type_list_matches_the_official_schema() {
     let schema: Value = serde_json::from_slice(
-        &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/fhir/fhir.schema.json")).unwrap(),
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/fhir/fhir.schema.json"
+        ))
+        .unwrap(),
     )
     .unwrap();
     let mut names: Vec<&str> = schema["discriminator"]["mapping"]
@@ -576,6 +673,10 @@ fn r4_type_list_matches_the_official_schema() {
         .collect();
     names.sort_unstable();
     assert_eq!(names, sprout_fhir::resource_types::R4_RESOURCE_TYPES);
-    assert!(sprout_fhir::resource_types::is_r4_resource_type("Immunization"));
-    assert!(!sprout_fhir::resource_types::is_r4_resource_type("immunization"));
+    assert!(sprout_fhir::resource_types::is_r4_resource_type(
+        "Immunization"
+    ));
+    assert!(!sprout_fhir::resource_types::is_r4_resource_type(
+        "immunization"
+    ));
 }

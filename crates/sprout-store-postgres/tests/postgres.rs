@@ -6,10 +6,11 @@
 //! (`CI=true`), where a missing database is a failure.
 
 use sprout_store::Store;
-use sprout_store_sql::{migrate, Backend, OpenError, SqlStore};
 use sprout_store_postgres::{open, MIGRATIONS};
+use sprout_store_sql::{migrate, Backend, OpenError, SqlStore};
 use sqlx::{Connection, Row};
 use std::future::Future;
+use std::io::Write;
 use std::sync::Arc;
 
 /// The admin URL, or `None` (after saying why) when these tests cannot run.
@@ -20,7 +21,11 @@ fn admin_url() -> Option<String> {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("SPROUT_TEST_POSTGRES_URL must be set under CI");
             }
-            eprintln!("SPROUT_TEST_POSTGRES_URL is not set: PostgreSQL store tests not running");
+            // Straight to stderr: libtest's capture would hide an `eprintln!`.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SPROUT_TEST_POSTGRES_URL is not set: PostgreSQL store tests not running"
+            );
             None
         }
     }
@@ -60,21 +65,22 @@ where
     let mut url = url::Url::parse(&admin).unwrap();
     url.set_path(&format!("/{name}"));
 
-    let outcome = match open(url.as_str()).await {
+    // A panic of `test` (or a failure to open) is carried past the drop.
+    let outcome: Result<(), Box<dyn std::any::Any + Send>> = match open(url.as_str()).await {
         Ok(store) => {
             let pool = store.pool().clone();
             let outcome = tokio::spawn(test(store)).await;
             pool.close().await;
-            outcome
+            outcome.map_err(|e| e.into_panic())
         }
-        Err(e) => Ok(Err::<(), _>(e).unwrap()),
+        Err(e) => Err(Box::new(format!("cannot open the test database: {e}"))),
     };
     sqlx::raw_sql(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&mut conn)
         .await
         .unwrap();
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
     }
 }
 

@@ -80,7 +80,10 @@ impl AccountStore for SqlStore {
         else {
             return Ok(None);
         };
-        Ok(Some((account_from_row(&r)?, row::text(&r, "password_hash")?)))
+        Ok(Some((
+            account_from_row(&r)?,
+            row::text(&r, "password_hash")?,
+        )))
     }
 
     #[tracing::instrument(skip_all)]

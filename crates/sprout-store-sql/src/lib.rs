@@ -8,7 +8,8 @@
 //! per-connection options and run their own embedded migrations through
 //! [`migrate::run`]; both then hand back a [`SqlStore`].
 //!
-//! SQL dialect kept to the common subset: `$1, $2` placeholders,
+//! SQL dialect kept to the common subset: `$1, $2` placeholders (`?` in SQLite
+//! for long multi-row statements, see `row::placeholders`),
 //! `INSERT ... ON CONFLICT (...) DO UPDATE`, `RETURNING`, `NULLS LAST`; dates and
 //! times as ISO 8601 TEXT; integers and 0/1 flags as 64-bit integers; floats as
 //! doubles; no BOOLEAN (the `Any` driver decodes it unreliably).
@@ -129,7 +130,9 @@ pub fn map_err(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::RowNotFound => StoreError::NotFound,
         sqlx::Error::Database(db) => match db.kind() {
-            sqlx::error::ErrorKind::UniqueViolation => StoreError::Conflict(db.message().to_owned()),
+            sqlx::error::ErrorKind::UniqueViolation => {
+                StoreError::Conflict(db.message().to_owned())
+            }
             sqlx::error::ErrorKind::ForeignKeyViolation => StoreError::NotFound,
             _ => StoreError::Database(e.to_string()),
         },
@@ -143,10 +146,22 @@ mod tests {
 
     #[test]
     fn schemes_pick_the_backend() {
-        assert_eq!(Backend::from_url("sqlite://./data/sprout.db").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::from_url("sqlite::memory:").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::from_url("postgres://u@h/db").unwrap(), Backend::Postgres);
-        assert_eq!(Backend::from_url("PostgreSQL://u@h/db").unwrap(), Backend::Postgres);
+        assert_eq!(
+            Backend::from_url("sqlite://./data/sprout.db").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::from_url("sqlite::memory:").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::from_url("PostgreSQL://u@h/db").unwrap(),
+            Backend::Postgres
+        );
     }
 
     #[test]

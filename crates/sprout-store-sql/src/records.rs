@@ -8,16 +8,14 @@
 //! (which sqlx prepares once per connection and caches).
 
 use crate::row::{self, placeholders};
-use crate::{map_err, SqlStore};
+use crate::{map_err, Backend, SqlStore};
 use async_trait::async_trait;
 use sprout_domain::record::{
     AllergyIntolerance, Condition, Encounter, Immunization, ItemMeta, MedicationRequest,
     Observation, ObservationCategory, ObservationComponent, Patient, RecordItem,
 };
 use sprout_domain::{ItemId, PatientId};
-use sprout_store::{
-    ImportBatch, ItemCounts, RecordStore, StoreError, StoreResult, WrittenCounts,
-};
+use sprout_store::{ImportBatch, ItemCounts, RecordStore, StoreError, StoreResult, WrittenCounts};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, Row};
@@ -33,7 +31,13 @@ const MAX_CHUNK: usize = 128;
 const IN_CHUNK: usize = 500;
 
 /// Columns every item table starts with.
-const ITEM_COMMON: [&str; 5] = ["id", "patient_id", "source_id", "confidentiality", "sensitivity"];
+const ITEM_COMMON: [&str; 5] = [
+    "id",
+    "patient_id",
+    "source_id",
+    "confidentiality",
+    "sensitivity",
+];
 
 /// One item table: its name, FHIR resource type, own columns (after
 /// [`ITEM_COMMON`]) and "newest first" order.
@@ -171,10 +175,10 @@ fn select_cols(t: &Table) -> String {
 
 /// `INSERT INTO t (...) VALUES (...), ... ON CONFLICT (source_id) DO UPDATE`
 /// for `rows` rows. The stored id is kept; everything else takes the new values.
-fn upsert_sql(t: &Table, rows: usize) -> String {
+fn upsert_sql(backend: Backend, t: &Table, rows: usize) -> String {
     let width = ITEM_COMMON.len() + t.cols.len();
     let values = (0..rows)
-        .map(|r| format!("({})", placeholders(r * width + 1, width)))
+        .map(|r| format!("({})", placeholders(backend, r * width + 1, width)))
         .collect::<Vec<_>>()
         .join(", ");
     let updates = ITEM_COMMON[1..]
@@ -292,19 +296,20 @@ const PATIENT_UPDATES: &str = "mrn = excluded.mrn, given_name = excluded.given_n
      gestation_weeks = excluded.gestation_weeks, confidentiality = excluded.confidentiality, \
      sensitivity = excluded.sensitivity";
 
-fn patient_upsert_sql(by_source: bool) -> String {
+fn patient_upsert_sql(backend: Backend, by_source: bool) -> String {
     let key = if by_source { "source_id" } else { "id" };
     format!(
         "INSERT INTO patients ({PATIENT_COLS}) VALUES ({}) \
          ON CONFLICT ({key}) DO UPDATE SET {PATIENT_UPDATES} RETURNING id",
-        placeholders(1, 13)
+        placeholders(backend, 1, 13)
     )
 }
 
 fn patient_from_row(r: &AnyRow) -> StoreResult<Patient> {
     let gestation_weeks = row::opt_int(r, "gestation_weeks")?
         .map(|w| {
-            u8::try_from(w).map_err(|_| StoreError::Corrupt("column gestation_weeks: out of range".into()))
+            u8::try_from(w)
+                .map_err(|_| StoreError::Corrupt("column gestation_weeks: out of range".into()))
         })
         .transpose()?;
     Ok(Patient {
@@ -349,9 +354,8 @@ fn encounter_from_row(r: &AnyRow) -> StoreResult<Encounter> {
 fn observation_from_row(r: &AnyRow) -> StoreResult<Observation> {
     let category = ObservationCategory::from_code(&row::text(r, "category")?)
         .ok_or_else(|| StoreError::Corrupt("column category: unknown code".into()))?;
-    let components: Vec<ObservationComponent> =
-        serde_json::from_str(&row::text(r, "components")?)
-            .map_err(|_| StoreError::Corrupt("column components: not valid JSON".into()))?;
+    let components: Vec<ObservationComponent> = serde_json::from_str(&row::text(r, "components")?)
+        .map_err(|_| StoreError::Corrupt("column components: not valid JSON".into()))?;
     Ok(Observation {
         meta: meta_from_row(r)?,
         category,
@@ -422,7 +426,7 @@ fn condition_from_row(r: &AnyRow) -> StoreResult<Condition> {
 
 /// Keeps the last of several entries with the same key, in first-seen order
 /// (one statement may not upsert the same row twice in PostgreSQL).
-fn dedup_last<'a, T>(items: Vec<&'a T>, key: impl Fn(&T) -> &str) -> Vec<&'a T> {
+fn dedup_last<T>(items: Vec<&T>, key: impl Fn(&T) -> &str) -> Vec<&T> {
     let mut last: HashMap<&str, usize> = HashMap::with_capacity(items.len());
     for (i, it) in items.iter().enumerate() {
         last.insert(key(it), i);
@@ -484,14 +488,17 @@ impl RecordStore for SqlStore {
         for chunk in wanted.chunks(IN_CHUNK) {
             let sql = format!(
                 "SELECT id, source_id FROM patients WHERE source_id IN ({})",
-                placeholders(1, chunk.len())
+                placeholders(self.backend, 1, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for s in chunk {
                 q = q.bind(*s);
             }
             for r in q.fetch_all(&self.pool).await.map_err(map_err)? {
-                out.insert(row::text(&r, "source_id")?, row::id(&r, "id", PatientId::parse)?);
+                out.insert(
+                    row::text(&r, "source_id")?,
+                    row::id(&r, "id", PatientId::parse)?,
+                );
             }
         }
         Ok(out)
@@ -505,8 +512,8 @@ impl RecordStore for SqlStore {
         // Patients one by one: each returns the id it is stored under, which
         // differs from the batch's when its source id was already stored.
         let mut stored_ids: HashMap<&str, String> = HashMap::new();
-        let by_source_sql = patient_upsert_sql(true);
-        let by_id_sql = patient_upsert_sql(false);
+        let by_source_sql = patient_upsert_sql(self.backend, true);
+        let by_id_sql = patient_upsert_sql(self.backend, false);
         for p in &batch.patients {
             let sql = if p.source_id.is_some() {
                 &by_source_sql
@@ -553,7 +560,7 @@ impl RecordStore for SqlStore {
             for size in chunk_sizes(rows.len()) {
                 let (chunk, tail) = rest.split_at(size);
                 rest = tail;
-                let sql = upsert_sql(t, size);
+                let sql = upsert_sql(self.backend, t, size);
                 let mut q = sqlx::query(&sql);
                 for item in chunk {
                     let pid = item.meta().patient_id.as_str();
@@ -588,7 +595,7 @@ impl RecordStore for SqlStore {
         for chunk in wanted.chunks(IN_CHUNK) {
             let sql = format!(
                 "SELECT COUNT(*) AS n FROM {table} WHERE source_id IN ({})",
-                placeholders(1, chunk.len())
+                placeholders(self.backend, 1, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for s in chunk {
@@ -620,7 +627,7 @@ impl RecordStore for SqlStore {
         for chunk in wanted.chunks(IN_CHUNK) {
             let sql = format!(
                 "SELECT {PATIENT_COLS} FROM patients WHERE id IN ({}) ORDER BY birth_date, id",
-                placeholders(1, chunk.len())
+                placeholders(self.backend, 1, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for s in chunk {
@@ -729,17 +736,20 @@ mod tests {
         for n in 0..1000 {
             let sizes = chunk_sizes(n);
             assert_eq!(sizes.iter().sum::<usize>(), n);
-            assert!(sizes
-                .iter()
-                .all(|s| s.is_power_of_two() && *s <= MAX_CHUNK));
+            assert!(sizes.iter().all(|s| s.is_power_of_two() && *s <= MAX_CHUNK));
         }
         assert_eq!(chunk_sizes(300), vec![128, 128, 32, 8, 4]);
     }
 
     #[test]
     fn upsert_keeps_id_and_source_id() {
-        let sql = upsert_sql(&ENCOUNTERS, 2);
-        assert!(sql.contains("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13), ($14,"));
+        let sql = upsert_sql(Backend::Postgres, &ENCOUNTERS, 2);
+        assert!(
+            sql.contains("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13), ($14,")
+        );
+        let lite = upsert_sql(Backend::Sqlite, &ENCOUNTERS, 2);
+        assert_eq!(lite.matches('?').count(), 26);
+        assert!(!lite.contains('$'));
         assert!(sql.ends_with("location = excluded.location"));
         assert!(!sql.contains("id = excluded.id,"));
         assert!(!sql.contains("source_id = excluded"));

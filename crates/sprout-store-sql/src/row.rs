@@ -2,6 +2,7 @@
 //! [`StoreError::Corrupt`] naming the column, never the value (it may be
 //! health data).
 
+use crate::Backend;
 use jiff::civil::Date;
 use sprout_domain::record::{Confidentiality, Labels};
 use sprout_store::StoreError;
@@ -71,7 +72,11 @@ pub(crate) fn opt_date(row: &AnyRow, col: &str) -> Result<Option<Date>, StoreErr
 }
 
 /// Builds an id newtype from text with its `parse(&str) -> Option<Self>`.
-pub(crate) fn id<T>(row: &AnyRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+pub(crate) fn id<T>(
+    row: &AnyRow,
+    col: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, StoreError> {
     parse(&text(row, col)?).ok_or_else(|| corrupt(col, "not a valid id"))
 }
 
@@ -97,10 +102,20 @@ pub(crate) fn labels(row: &AnyRow) -> Result<Labels, StoreError> {
     })
 }
 
-/// `$first, $first+1, ... $first+n-1`, for `IN (...)` lists and VALUES rows.
-pub(crate) fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Bind placeholders for `n` values numbered from `first`: `$first, ...,
+/// $first+n-1` for PostgreSQL, `?, ?, ...` for SQLite.
+///
+/// Why two forms: sqlx-sqlite looks up the name of every `$N` parameter, and
+/// SQLite finds a name by walking the statement's list of names, so binding a
+/// long multi-row `INSERT` with `$N` costs quadratic time (two thirds of an
+/// import's time, measured). Anonymous `?` parameters have no names and are
+/// numbered in order of appearance, which is the order values are bound here.
+pub(crate) fn placeholders(backend: Backend, first: usize, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => vec!["?"; n].join(", "),
+        Backend::Postgres => (first..first + n)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }

@@ -60,7 +60,10 @@ pub async fn open(url: &str) -> Result<SqlStore, OpenError> {
     let url = if in_memory {
         url.to_owned()
     } else {
-        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(dir).map_err(|source| OpenError::CreateDir {
                 path: dir.display().to_string(),
                 source,

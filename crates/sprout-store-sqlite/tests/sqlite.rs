@@ -71,7 +71,9 @@ async fn opening_twice_runs_no_migration_and_keeps_data() {
 
     let second = open(&url).await.unwrap();
     assert_eq!(
-        migrate::run(second.pool(), Backend::Sqlite, MIGRATIONS).await.unwrap(),
+        migrate::run(second.pool(), Backend::Sqlite, MIGRATIONS)
+            .await
+            .unwrap(),
         0
     );
     let rows = sqlx::query("SELECT version, name FROM schema_migrations ORDER BY version")
@@ -101,7 +103,10 @@ async fn an_edited_or_unknown_migration_is_refused() {
     let err = migrate::run(store.pool(), Backend::Sqlite, &edited)
         .await
         .unwrap_err();
-    assert!(matches!(err, OpenError::MigrationChanged { version: 1, .. }), "{err}");
+    assert!(
+        matches!(err, OpenError::MigrationChanged { version: 1, .. }),
+        "{err}"
+    );
 
     let newer = [
         MIGRATIONS[0],
@@ -111,7 +116,12 @@ async fn an_edited_or_unknown_migration_is_refused() {
             sql: "CREATE TABLE extra (x INTEGER);",
         },
     ];
-    assert_eq!(migrate::run(store.pool(), Backend::Sqlite, &newer).await.unwrap(), 1);
+    assert_eq!(
+        migrate::run(store.pool(), Backend::Sqlite, &newer)
+            .await
+            .unwrap(),
+        1
+    );
     // The build that lacks migration 2 must not run against this database.
     let err = migrate::run(store.pool(), Backend::Sqlite, MIGRATIONS)
         .await
@@ -178,7 +188,9 @@ async fn other_urls_are_refused() {
         err.to_string(),
         "unknown database URL scheme `mysql`; use sqlite:// or postgres://"
     );
-    let err = open("postgres://postgres@127.0.0.1/sprout").await.unwrap_err();
+    let err = open("postgres://postgres@127.0.0.1/sprout")
+        .await
+        .unwrap_err();
     assert!(matches!(err, OpenError::InvalidUrl(_)), "{err}");
 }
 

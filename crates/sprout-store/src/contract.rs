@@ -245,7 +245,12 @@ fn chart(prefix: &str, p: &PatientId) -> Vec<RecordItem> {
             prescriber: None,
         }),
         RecordItem::MedicationRequest(MedicationRequest {
-            meta: meta(prefix, "med2", p, restricted(&[Sensitivity::ReproductiveHealth])),
+            meta: meta(
+                prefix,
+                "med2",
+                p,
+                restricted(&[Sensitivity::ReproductiveHealth]),
+            ),
             status: "active".into(),
             rxnorm: Some("1049630".into()),
             medication_text: "Ibuprofen 100 mg/5 mL".into(),
@@ -337,7 +342,13 @@ async fn assert_chart(store: &dyn Store, prefix: &str, p: &PatientId, items: &[R
     }
     assert_eq!(
         store.encounters(p).await.unwrap(),
-        expected(items, pick!(Encounter), &["enc3", "enc2", "enc1"], |x| &x.meta.id, prefix),
+        expected(
+            items,
+            pick!(Encounter),
+            &["enc3", "enc2", "enc1"],
+            |x| &x.meta.id,
+            prefix
+        ),
         "encounters, newest first, undated last"
     );
     assert_eq!(
@@ -359,27 +370,57 @@ async fn assert_chart(store: &dyn Store, prefix: &str, p: &PatientId, items: &[R
             .observations(p, ObservationCategory::Laboratory)
             .await
             .unwrap(),
-        expected(items, pick!(Observation), &["obs-lab"], |x| &x.meta.id, prefix),
+        expected(
+            items,
+            pick!(Observation),
+            &["obs-lab"],
+            |x| &x.meta.id,
+            prefix
+        ),
         "laboratory observations only"
     );
     assert_eq!(
         store.immunizations(p).await.unwrap(),
-        expected(items, pick!(Immunization), &["imm2", "imm1", "imm3"], |x| &x.meta.id, prefix),
+        expected(
+            items,
+            pick!(Immunization),
+            &["imm2", "imm1", "imm3"],
+            |x| &x.meta.id,
+            prefix
+        ),
         "immunizations, newest first"
     );
     assert_eq!(
         store.medication_requests(p).await.unwrap(),
-        expected(items, pick!(MedicationRequest), &["med2", "med1"], |x| &x.meta.id, prefix),
+        expected(
+            items,
+            pick!(MedicationRequest),
+            &["med2", "med1"],
+            |x| &x.meta.id,
+            prefix
+        ),
         "medication requests, newest first"
     );
     assert_eq!(
         store.allergies(p).await.unwrap(),
-        expected(items, pick!(AllergyIntolerance), &["alg2", "alg1"], |x| &x.meta.id, prefix),
+        expected(
+            items,
+            pick!(AllergyIntolerance),
+            &["alg2", "alg1"],
+            |x| &x.meta.id,
+            prefix
+        ),
         "allergies, newest first"
     );
     assert_eq!(
         store.conditions(p).await.unwrap(),
-        expected(items, pick!(Condition), &["cond2", "cond1"], |x| &x.meta.id, prefix),
+        expected(
+            items,
+            pick!(Condition),
+            &["cond2", "cond1"],
+            |x| &x.meta.id,
+            prefix
+        ),
         "conditions, newest first"
     );
     let c = store.item_counts(p).await.unwrap();
@@ -388,7 +429,11 @@ async fn assert_chart(store: &dyn Store, prefix: &str, p: &PatientId, items: &[R
         (3, 3, 1, 3),
         "item counts"
     );
-    assert_eq!((c.medications, c.allergies, c.conditions), (2, 2, 2), "item counts");
+    assert_eq!(
+        (c.medications, c.allergies, c.conditions),
+        (2, 2, 2),
+        "item counts"
+    );
 }
 
 /// Every field of every kind survives a write and a read; lists come back
@@ -417,8 +462,14 @@ pub async fn records_round_trip(store: &dyn Store) {
         ])
     );
 
-    assert_eq!(store.patient(&older.id).await.unwrap().as_ref(), Some(&older));
-    assert_eq!(store.patient(&younger.id).await.unwrap().as_ref(), Some(&younger));
+    assert_eq!(
+        store.patient(&older.id).await.unwrap().as_ref(),
+        Some(&older)
+    );
+    assert_eq!(
+        store.patient(&younger.id).await.unwrap().as_ref(),
+        Some(&younger)
+    );
     assert_eq!(store.patient(&pid("rt-nobody")).await.unwrap(), None);
     assert_eq!(
         store
@@ -455,7 +506,10 @@ pub async fn records_round_trip(store: &dyn Store) {
     let sources = |v: &[&str]| v.iter().map(|s| format!("rt-src-{s}")).collect::<Vec<_>>();
     assert_eq!(
         store
-            .count_by_source("Observation", &sources(&["obs-bp", "obs-lab", "nope", "enc1"]))
+            .count_by_source(
+                "Observation",
+                &sources(&["obs-bp", "obs-lab", "nope", "enc1"])
+            )
             .await
             .unwrap(),
         2,
@@ -511,7 +565,10 @@ pub async fn reimport_keeps_ids_and_counts(store: &dyn Store) {
     assert_eq!(store.import_batch(&renamed).await.unwrap(), first);
 
     assert_eq!(store.patient(&pid("idem-p1-new")).await.unwrap(), None);
-    assert_eq!(store.patient(&patient.id).await.unwrap(), Some(patient.clone()));
+    assert_eq!(
+        store.patient(&patient.id).await.unwrap(),
+        Some(patient.clone())
+    );
     assert_chart(store, x, &patient.id, &items).await;
     let all_sources: Vec<String> = items.iter().map(|i| i.meta().source_id.clone()).collect();
     assert_eq!(
@@ -582,7 +639,10 @@ pub async fn reimport_updates_changed_resources(store: &dyn Store) {
     assert_eq!(written.get("Observation"), Some(&4));
     assert_eq!(written.get("Patient"), Some(&1));
 
-    assert_eq!(store.patient(&patient.id).await.unwrap(), Some(changed_patient));
+    assert_eq!(
+        store.patient(&patient.id).await.unwrap(),
+        Some(changed_patient)
+    );
     assert_chart(store, x, &patient.id, &changed_items).await;
 
     // A batch naming the same source twice keeps the last.
@@ -604,7 +664,9 @@ pub async fn reimport_updates_changed_resources(store: &dyn Store) {
         .unwrap();
     let stored = store.allergies(&patient.id).await.unwrap();
     assert!(
-        stored.iter().any(|a| RecordItem::AllergyIntolerance(a.clone()) == twice),
+        stored
+            .iter()
+            .any(|a| RecordItem::AllergyIntolerance(a.clone()) == twice),
         "the last of two entries with one source id wins"
     );
 }
@@ -646,7 +708,10 @@ pub async fn failed_batch_writes_nothing(store: &dyn Store) {
         })
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::NotFound), "unknown patient: {err:?}");
+    assert!(
+        matches!(err, StoreError::NotFound),
+        "unknown patient: {err:?}"
+    );
 
     assert_eq!(store.patient(&newcomer.id).await.unwrap(), None);
     assert_eq!(store.patient(&kept.id).await.unwrap(), Some(kept.clone()));
@@ -702,7 +767,10 @@ pub async fn large_batch(store: &dyn Store) {
         .unwrap();
     assert_eq!(written, counts(&[("Patient", 5), ("Observation", 1234)]));
     let all: Vec<String> = items.iter().map(|i| i.meta().source_id.clone()).collect();
-    assert_eq!(store.count_by_source("Observation", &all).await.unwrap(), 1234);
+    assert_eq!(
+        store.count_by_source("Observation", &all).await.unwrap(),
+        1234
+    );
     let mut total = 0;
     for p in &patients {
         let c = store.item_counts(&p.id).await.unwrap();
@@ -713,9 +781,7 @@ pub async fn large_batch(store: &dyn Store) {
             .unwrap();
         assert_eq!(vitals.len() as u64, c.vitals);
         assert!(
-            vitals
-                .windows(2)
-                .all(|w| w[0].effective >= w[1].effective),
+            vitals.windows(2).all(|w| w[0].effective >= w[1].effective),
             "newest first"
         );
     }
@@ -728,7 +794,10 @@ pub async fn large_batch(store: &dyn Store) {
         .into_iter()
         .map(|p| p.id)
         .collect();
-    assert_eq!(got, patients.iter().map(|p| p.id.clone()).collect::<Vec<_>>());
+    assert_eq!(
+        got,
+        patients.iter().map(|p| p.id.clone()).collect::<Vec<_>>()
+    );
 }
 
 fn new_account(id: &str, email: &str) -> NewAccount {
@@ -759,21 +828,33 @@ pub async fn accounts(store: &dyn Store) {
         .expect("found by email in another case");
     assert_eq!(found, created);
     assert_eq!(hash, parent.password_hash);
-    assert_eq!(store.account(&parent.id).await.unwrap(), Some(created.clone()));
-    assert_eq!(store.account_by_email("father@example.org").await.unwrap(), None);
+    assert_eq!(
+        store.account(&parent.id).await.unwrap(),
+        Some(created.clone())
+    );
+    assert_eq!(
+        store.account_by_email("father@example.org").await.unwrap(),
+        None
+    );
     assert_eq!(store.account(&aid("acct-nobody")).await.unwrap(), None);
 
     let dup = store
         .create_account(&new_account("acct-other", "mother@EXAMPLE.org"))
         .await
         .unwrap_err();
-    assert!(matches!(dup, StoreError::Conflict(_)), "duplicate email: {dup:?}");
+    assert!(
+        matches!(dup, StoreError::Conflict(_)),
+        "duplicate email: {dup:?}"
+    );
     assert_eq!(store.account(&aid("acct-other")).await.unwrap(), None);
     let dup_id = store
         .create_account(&new_account("acct-parent", "someone.else@example.org"))
         .await
         .unwrap_err();
-    assert!(matches!(dup_id, StoreError::Conflict(_)), "duplicate id: {dup_id:?}");
+    assert!(
+        matches!(dup_id, StoreError::Conflict(_)),
+        "duplicate id: {dup_id:?}"
+    );
 
     store.set_locale(&parent.id, "es").await.unwrap();
     store
@@ -827,7 +908,10 @@ pub async fn accounts(store: &dyn Store) {
     let mut ghost = new_account("acct-ghost", "ghost@example.org");
     ghost.patient_id = Some(pid("acct-no-such-patient"));
     let err = store.create_account(&ghost).await.unwrap_err();
-    assert!(matches!(err, StoreError::NotFound), "unknown patient: {err:?}");
+    assert!(
+        matches!(err, StoreError::NotFound),
+        "unknown patient: {err:?}"
+    );
 }
 
 /// Proxy relationships: add, list by either side, update the mutable fields
@@ -908,17 +992,26 @@ pub async fn relationships(store: &dyn Store) {
         .is_empty());
 
     let dup = store.add_relationship(&r1).await.unwrap_err();
-    assert!(matches!(dup, StoreError::Conflict(_)), "duplicate id: {dup:?}");
+    assert!(
+        matches!(dup, StoreError::Conflict(_)),
+        "duplicate id: {dup:?}"
+    );
     let mut bad = r1.clone();
     bad.id = "rel-bad-account".into();
     bad.account_id = aid("rel-nobody");
     let err = store.add_relationship(&bad).await.unwrap_err();
-    assert!(matches!(err, StoreError::NotFound), "unknown account: {err:?}");
+    assert!(
+        matches!(err, StoreError::NotFound),
+        "unknown account: {err:?}"
+    );
     bad.id = "rel-bad-patient".into();
     bad.account_id = mom.id.clone();
     bad.patient_id = pid("rel-no-such-patient");
     let err = store.add_relationship(&bad).await.unwrap_err();
-    assert!(matches!(err, StoreError::NotFound), "unknown patient: {err:?}");
+    assert!(
+        matches!(err, StoreError::NotFound),
+        "unknown patient: {err:?}"
+    );
 
     let mut updated = r1.clone();
     updated.verified_on = Some(date(2020, 2, 2));
@@ -984,7 +1077,10 @@ pub async fn sessions(store: &dyn Store) {
     let mut orphan = session("dddd", "2024-05-01T12:00:00Z");
     orphan.account_id = aid("sess-nobody");
     let err = store.create_session(&orphan).await.unwrap_err();
-    assert!(matches!(err, StoreError::NotFound), "unknown account: {err:?}");
+    assert!(
+        matches!(err, StoreError::NotFound),
+        "unknown account: {err:?}"
+    );
 
     store.delete_session("bbbb").await.unwrap();
     store.delete_session("bbbb").await.unwrap();
@@ -1017,10 +1113,18 @@ pub async fn audit(store: &dyn Store) {
     let p2 = pid("aud-p2");
     let a1 = aid("aud-a1");
     let a2 = aid("aud-a2");
-    let event = |at: &str, account: Option<&AccountId>, patient: Option<&PatientId>, action: &str| AuditEvent {
+    let event = |at: &str,
+                 account: Option<&AccountId>,
+                 patient: Option<&PatientId>,
+                 action: &str| AuditEvent {
         at: at.into(),
         account_id: account.cloned(),
-        actor_role: if account.is_some() { "parent" } else { "anonymous" }.into(),
+        actor_role: if account.is_some() {
+            "parent"
+        } else {
+            "anonymous"
+        }
+        .into(),
         patient_id: patient.cloned(),
         action: action.into(),
         object_type: "vitals".into(),
@@ -1076,7 +1180,10 @@ pub async fn audit(store: &dyn Store) {
         })
         .await
         .unwrap();
-    assert_eq!(by_patient, vec![events[2].clone(), events[0].clone(), full.clone()]);
+    assert_eq!(
+        by_patient,
+        vec![events[2].clone(), events[0].clone(), full.clone()]
+    );
     let by_account = store
         .audit_events(&AuditFilter {
             account_id: Some(a1.clone()),
@@ -1084,7 +1191,10 @@ pub async fn audit(store: &dyn Store) {
         })
         .await
         .unwrap();
-    assert_eq!(by_account, vec![events[3].clone(), events[0].clone(), full.clone()]);
+    assert_eq!(
+        by_account,
+        vec![events[3].clone(), events[0].clone(), full.clone()]
+    );
     let both = store
         .audit_events(&AuditFilter {
             patient_id: Some(p2.clone()),

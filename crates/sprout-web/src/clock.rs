@@ -127,7 +127,10 @@ mod tests {
         let c = FixedClock::fixed(date(2026, 3, 1), now);
         assert_eq!(c.today(), date(2026, 3, 1));
         c.advance(SignedDuration::from_hours(13));
-        assert_eq!(c.now(), "2026-03-02T01:00:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(
+            c.now(),
+            "2026-03-02T01:00:00Z".parse::<Timestamp>().unwrap()
+        );
         c.set_today(date(2026, 3, 2));
         assert_eq!(c.today(), date(2026, 3, 2));
     }

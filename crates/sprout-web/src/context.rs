@@ -204,7 +204,10 @@ async fn context_inner(
         .iter()
         .any(|v| v.as_bytes().starts_with(SESSION_COOKIE.as_bytes()));
     if clear_session && !sets_session {
-        append_cookie(&mut resp, &auth::set_cookie(SESSION_COOKIE, "", Some(0), secure));
+        append_cookie(
+            &mut resp,
+            &auth::set_cookie(SESSION_COOKIE, "", Some(0), secure),
+        );
     }
     if let Some(t) = new_csrf {
         append_cookie(&mut resp, &auth::set_cookie(CSRF_COOKIE, &t, None, secure));
@@ -314,7 +317,11 @@ pub(crate) async fn finish(State(state): State<AppState>, req: Request, next: Ne
         let ctx = resp.extensions().get::<Ctx>().cloned();
         let page = error_page(&state, ctx.as_ref(), fallback_locale, status);
         let mut new = (status, axum::response::Html(page)).into_response();
-        for name in [header::SET_COOKIE, header::ALLOW, HeaderName::from_static("x-request-id")] {
+        for name in [
+            header::SET_COOKIE,
+            header::ALLOW,
+            HeaderName::from_static("x-request-id"),
+        ] {
             for v in resp.headers().get_all(&name) {
                 new.headers_mut().append(name.clone(), v.clone());
             }

@@ -23,6 +23,9 @@ pub enum WebError {
     /// A request the server cannot make sense of (bad form value).
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// A request body larger than the server accepts.
+    #[error("payload too large")]
+    PayloadTooLarge,
     /// The database failed; the text is for the log only.
     #[error("store: {0}")]
     Store(#[from] StoreError),
@@ -38,6 +41,7 @@ impl WebError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -50,7 +54,7 @@ impl IntoResponse for WebError {
             Self::Store(_) | Self::Internal(_) => tracing::error!(error = %self, "request failed"),
             Self::Forbidden(why) => tracing::info!(why, "request refused"),
             Self::BadRequest(why) => tracing::info!(why, "bad request"),
-            Self::NotFound => {}
+            Self::NotFound | Self::PayloadTooLarge => {}
         }
         status.into_response()
     }
@@ -59,6 +63,16 @@ impl IntoResponse for WebError {
 impl From<tokio::task::JoinError> for WebError {
     fn from(e: tokio::task::JoinError) -> Self {
         Self::Internal(format!("blocking task failed: {e}"))
+    }
+}
+
+impl From<axum::extract::rejection::FormRejection> for WebError {
+    fn from(r: axum::extract::rejection::FormRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::PayloadTooLarge
+        } else {
+            Self::BadRequest("unreadable form")
+        }
     }
 }
 

@@ -246,7 +246,10 @@ impl<'a> Tr<'a> {
                 let month = self.get(&format!("month-{month}"));
                 return Some(self.with(
                     "date-month-year",
-                    &[("month", Arg::Text(&month)), ("year", Arg::Text(&year.to_string()))],
+                    &[
+                        ("month", Arg::Text(&month)),
+                        ("year", Arg::Text(&year.to_string())),
+                    ],
                 ));
             }
             return None;
@@ -359,8 +362,14 @@ mod tests {
     fn negotiation_order() {
         assert_eq!(negotiate(Some("es"), Some("en"), Some("en")), Locale::Es);
         assert_eq!(negotiate(None, Some("es"), Some("en")), Locale::Es);
-        assert_eq!(negotiate(Some("fr"), Some("zz"), Some("es-MX,en;q=0.5")), Locale::Es);
-        assert_eq!(negotiate(None, None, Some("fr, es;q=0.4, en;q=0.8")), Locale::En);
+        assert_eq!(
+            negotiate(Some("fr"), Some("zz"), Some("es-MX,en;q=0.5")),
+            Locale::Es
+        );
+        assert_eq!(
+            negotiate(None, None, Some("fr, es;q=0.4, en;q=0.8")),
+            Locale::En
+        );
         assert_eq!(negotiate(None, None, Some("es;q=0, en;q=0.1")), Locale::En);
         assert_eq!(negotiate(None, None, Some("de,fr")), Locale::En);
         assert_eq!(negotiate(None, None, None), Locale::En);
@@ -374,7 +383,10 @@ mod tests {
         let es = i18n.tr(Locale::Es);
         assert_eq!(en.date(date(2024, 3, 5)), "March 5, 2024");
         assert_eq!(es.date(date(2024, 3, 5)), "5 de marzo de 2024");
-        assert_eq!(en.date_text("2019-07-01T10:00:00-04:00").unwrap(), "July 1, 2019");
+        assert_eq!(
+            en.date_text("2019-07-01T10:00:00-04:00").unwrap(),
+            "July 1, 2019"
+        );
         assert_eq!(en.date_text("2019-07").unwrap(), "July 2019");
         assert_eq!(en.date_text("2019").unwrap(), "2019");
         assert_eq!(en.date_text("garbage"), None);

@@ -96,7 +96,10 @@ impl Page {
 }
 
 /// `GET /`: the family home, or the staff home for staff.
-pub(crate) async fn home(State(state): State<AppState>, Authed { ctx, user }: Authed) -> WebResult<Response> {
+pub(crate) async fn home(
+    State(state): State<AppState>,
+    Authed { ctx, user }: Authed,
+) -> WebResult<Response> {
     let t = state.i18n().tr(ctx.locale);
     let greeting = t.with(
         "home-greeting",
@@ -166,7 +169,11 @@ async fn show(
         Page::Vitals => (
             "vitals-heading",
             "vitals-empty",
-            g.vitals(state).await?.iter().map(|o| present::vital_row(&t, o)).collect(),
+            g.vitals(state)
+                .await?
+                .iter()
+                .map(|o| present::vital_row(&t, o))
+                .collect(),
         ),
         Page::Immunizations => (
             "immunizations-heading",
@@ -189,22 +196,38 @@ async fn show(
         Page::Allergies => (
             "allergies-heading",
             "allergies-empty",
-            g.allergies(state).await?.iter().map(|a| present::allergy_row(&t, a)).collect(),
+            g.allergies(state)
+                .await?
+                .iter()
+                .map(|a| present::allergy_row(&t, a))
+                .collect(),
         ),
         Page::Problems => (
             "problems-heading",
             "problems-empty",
-            g.problems(state).await?.iter().map(|p| present::problem_row(&t, p)).collect(),
+            g.problems(state)
+                .await?
+                .iter()
+                .map(|p| present::problem_row(&t, p))
+                .collect(),
         ),
         Page::Visits => (
             "visits-heading",
             "visits-empty",
-            g.visits(state).await?.iter().map(|e| present::visit_row(&t, e)).collect(),
+            g.visits(state)
+                .await?
+                .iter()
+                .map(|e| present::visit_row(&t, e))
+                .collect(),
         ),
         Page::LabResults => (
             "lab-results-heading",
             "lab-results-empty",
-            g.lab_results(state).await?.iter().map(|o| present::lab_row(&t, o)).collect(),
+            g.lab_results(state)
+                .await?
+                .iter()
+                .map(|o| present::lab_row(&t, o))
+                .collect(),
         ),
     };
     let page = ListPage {

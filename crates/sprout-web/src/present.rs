@@ -75,7 +75,9 @@ impl Vital {
     fn is_percentile(self) -> bool {
         matches!(
             self,
-            Self::WeightForLengthPercentile | Self::BmiPercentile | Self::HeadCircumferencePercentile
+            Self::WeightForLengthPercentile
+                | Self::BmiPercentile
+                | Self::HeadCircumferencePercentile
         )
     }
 
@@ -136,7 +138,10 @@ pub(crate) fn vital_value(t: &Tr<'_>, o: &Observation) -> Option<String> {
         }
     }
     let Some(v) = o.value else {
-        return o.value_text.clone().or_else(|| components_text(t, &o.components));
+        return o
+            .value_text
+            .clone()
+            .or_else(|| components_text(t, &o.components));
     };
     let unit = o.unit.as_deref();
     Some(match (vital, unit) {
@@ -152,15 +157,14 @@ pub(crate) fn vital_value(t: &Tr<'_>, o: &Observation) -> Option<String> {
                 with_unit(t, v, decimals, unit),
                 t.with(
                     "pounds-ounces",
-                    &[("lb", Arg::Num(total_oz / 16)), ("oz", Arg::Num(total_oz % 16))]
+                    &[
+                        ("lb", Arg::Num(total_oz / 16)),
+                        ("oz", Arg::Num(total_oz % 16))
+                    ]
                 )
             )
         }
-        (_, Some("cm")) => format!(
-            "{} ({} in)",
-            with_unit(t, v, 1, unit),
-            t.num(v / 2.54, 1)
-        ),
+        (_, Some("cm")) => format!("{} ({} in)", with_unit(t, v, 1, unit), t.num(v / 2.54, 1)),
         (_, Some("Cel")) => format!(
             "{} ({} °F)",
             with_unit(t, v, 1, unit),
@@ -237,7 +241,9 @@ pub(crate) fn vital_row(t: &Tr<'_>, o: &Observation) -> Row {
 pub(crate) fn lab_row(t: &Tr<'_>, o: &Observation) -> Row {
     let badge = match o.status.as_str() {
         "final" | "" => None,
-        "amended" | "corrected" => Some(Badge::new(status_word(t, "obs-status", &o.status), "muted")),
+        "amended" | "corrected" => {
+            Some(Badge::new(status_word(t, "obs-status", &o.status), "muted"))
+        }
         other => Some(Badge::new(status_word(t, "obs-status", other), "warn")),
     };
     Row {
@@ -469,22 +475,73 @@ pub(crate) fn patient_link(t: &Tr<'_>, p: &Patient, today: Date, href: String) -
 pub(crate) const DYNAMIC_KEYS: &[(&str, &[&str])] = &[
     (
         "med-status",
-        &["active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown"],
+        &[
+            "active",
+            "on-hold",
+            "cancelled",
+            "completed",
+            "entered-in-error",
+            "stopped",
+            "draft",
+            "unknown",
+        ],
     ),
-    ("problem-status", &["active", "recurrence", "relapse", "inactive", "remission", "resolved"]),
+    (
+        "problem-status",
+        &[
+            "active",
+            "recurrence",
+            "relapse",
+            "inactive",
+            "remission",
+            "resolved",
+        ],
+    ),
     ("allergy-status", &["active", "inactive", "resolved"]),
-    ("allergy-category", &["food", "medication", "environment", "biologic"]),
+    (
+        "allergy-category",
+        &["food", "medication", "environment", "biologic"],
+    ),
     (
         "obs-status",
-        &["registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"],
+        &[
+            "registered",
+            "preliminary",
+            "final",
+            "amended",
+            "corrected",
+            "cancelled",
+            "entered-in-error",
+            "unknown",
+        ],
     ),
-    ("visit-class", &["amb", "emer", "imp", "acute", "nonac", "obsenc", "prenc", "ss", "vr", "hh", "fld"]),
+    (
+        "visit-class",
+        &[
+            "amb", "emer", "imp", "acute", "nonac", "obsenc", "prenc", "ss", "vr", "hh", "fld",
+        ],
+    ),
     (
         "visit-status",
-        &["planned", "arrived", "triaged", "in-progress", "onleave", "finished", "cancelled", "entered-in-error", "unknown"],
+        &[
+            "planned",
+            "arrived",
+            "triaged",
+            "in-progress",
+            "onleave",
+            "finished",
+            "cancelled",
+            "entered-in-error",
+            "unknown",
+        ],
     ),
     ("staff-role", &["front-desk", "nurse", "clinician", "admin"]),
-    ("month", &["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
+    (
+        "month",
+        &[
+            "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+        ],
+    ),
 ];
 
 #[cfg(test)]

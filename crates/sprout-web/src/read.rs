@@ -215,7 +215,10 @@ impl Granted {
                 lab_results: n(Section::LabResults, c.lab_results),
             });
         }
-        async fn len<T>(may: bool, f: impl std::future::Future<Output = WebResult<Vec<T>>>) -> WebResult<Option<u64>> {
+        async fn len<T>(
+            may: bool,
+            f: impl std::future::Future<Output = WebResult<Vec<T>>>,
+        ) -> WebResult<Option<u64>> {
             if may {
                 Ok(Some(f.await?.len() as u64))
             } else {
@@ -290,8 +293,7 @@ impl Granted {
 
     /// The other patients the user may see (the switcher), oldest first.
     pub async fn others(&self, state: &AppState) -> WebResult<Vec<Patient>> {
-        let mut all =
-            visible_among(state, &self.actor, &self.relationships, self.today).await?;
+        let mut all = visible_among(state, &self.actor, &self.relationships, self.today).await?;
         all.retain(|p| p.id != self.patient.id);
         Ok(all)
     }

@@ -73,7 +73,13 @@ pub(crate) fn safe_local_path(p: &str) -> &str {
     }
 }
 
-fn login_page(state: &AppState, ctx: &Ctx, email: &str, error: bool, next: &str) -> WebResult<String> {
+fn login_page(
+    state: &AppState,
+    ctx: &Ctx,
+    email: &str,
+    error: bool,
+    next: &str,
+) -> WebResult<String> {
     let t = state.i18n().tr(ctx.locale);
     // Re-show at most a plausible email; never the password.
     let email: String = email.chars().take(MAX_EMAIL).collect();
@@ -104,7 +110,7 @@ pub(crate) async fn login(
     ctx: Ctx,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> WebResult<Response> {
-    let Form(form) = form.map_err(|_| WebError::BadRequest("unreadable sign-in form"))?;
+    let Form(form) = form?;
     ctx.check_csrf(&form.csrf)?;
     let store = state.store();
 
@@ -214,7 +220,11 @@ pub(crate) async fn login(
         state.config().secure_cookies,
     );
     let target = safe_local_path(&form.next);
-    let target = if target.starts_with("/login") { "/" } else { target };
+    let target = if target.starts_with("/login") {
+        "/"
+    } else {
+        target
+    };
     Ok(([(SET_COOKIE, cookie)], Redirect::to(target)).into_response())
 }
 
@@ -227,9 +237,12 @@ pub(crate) async fn logout(
     let Some(user) = ctx.user.clone() else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let Form(form) = form.map_err(|_| WebError::BadRequest("unreadable sign-out form"))?;
+    let Form(form) = form?;
     ctx.check_csrf(&form.csrf)?;
-    state.store().delete_session(&user.session.token_hash).await?;
+    state
+        .store()
+        .delete_session(&user.session.token_hash)
+        .await?;
     let relationships = state
         .store()
         .relationships_of_account(&user.actor.account_id)
@@ -261,7 +274,7 @@ pub(crate) async fn set_locale(
     ctx: Ctx,
     form: Result<Form<LocaleForm>, FormRejection>,
 ) -> WebResult<Response> {
-    let Form(form) = form.map_err(|_| WebError::BadRequest("unreadable language form"))?;
+    let Form(form) = form?;
     ctx.check_csrf(&form.csrf)?;
     let locale = Locale::ALL
         .into_iter()
@@ -279,7 +292,11 @@ pub(crate) async fn set_locale(
         Some(365 * 24 * 3600),
         state.config().secure_cookies,
     );
-    Ok(([(SET_COOKIE, cookie)], Redirect::to(safe_local_path(&form.return_to))).into_response())
+    Ok((
+        [(SET_COOKIE, cookie)],
+        Redirect::to(safe_local_path(&form.return_to)),
+    )
+        .into_response())
 }
 
 #[cfg(test)]
@@ -288,7 +305,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed() {
-        assert_eq!(safe_local_path("/patients/abc/vitals"), "/patients/abc/vitals");
+        assert_eq!(
+            safe_local_path("/patients/abc/vitals"),
+            "/patients/abc/vitals"
+        );
         assert_eq!(safe_local_path("/a?b=c"), "/a?b=c");
         for bad in [
             "https://evil.example/",

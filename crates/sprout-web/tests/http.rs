@@ -29,7 +29,10 @@ async fn healthz_static_and_security_headers() {
     assert_eq!(h.body, "ok");
     let css = b.get("/static/app.css").await;
     assert_eq!(css.status, StatusCode::OK);
-    assert!(css.headers["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(css.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
     assert!(css.body.contains("--accent"));
     let login = b.get("/login").await;
     assert_eq!(login.status, StatusCode::OK);
@@ -64,19 +67,34 @@ async fn sign_in_and_failed_sign_in() {
     let bad = b
         .post(
             "/login",
-            &[("email", PARENT_EMAIL), ("password", "wrong password!"), ("csrf", &csrf)],
+            &[
+                ("email", PARENT_EMAIL),
+                ("password", "wrong password!"),
+                ("csrf", &csrf),
+            ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::OK);
-    assert!(bad.body.contains("email or password is incorrect"), "{}", bad.body);
+    assert!(
+        bad.body.contains("email or password is incorrect"),
+        "{}",
+        bad.body
+    );
     assert!(bad.body.contains(&format!("value=\"{PARENT_EMAIL}\"")));
     assert!(!bad.body.contains("wrong password!"));
-    assert!(bad.set_cookies().iter().all(|c| !c.starts_with("sprout_session=")));
+    assert!(bad
+        .set_cookies()
+        .iter()
+        .all(|c| !c.starts_with("sprout_session=")));
 
     let unknown = b
         .post(
             "/login",
-            &[("email", "nobody@example.com"), ("password", PASSWORD), ("csrf", &csrf)],
+            &[
+                ("email", "nobody@example.com"),
+                ("password", PASSWORD),
+                ("csrf", &csrf),
+            ],
         )
         .await;
     assert_eq!(unknown.status, StatusCode::OK);
@@ -87,7 +105,8 @@ async fn sign_in_and_failed_sign_in() {
     assert_eq!(failures.len(), 2);
     assert!(failures
         .iter()
-        .any(|e| e.account_id.as_ref() == Some(&app.parent) && e.reason.as_deref() == Some("bad-password")));
+        .any(|e| e.account_id.as_ref() == Some(&app.parent)
+            && e.reason.as_deref() == Some("bad-password")));
     assert!(failures
         .iter()
         .any(|e| e.account_id.is_none() && e.reason.as_deref() == Some("unknown-email")));
@@ -139,11 +158,15 @@ async fn parent_sees_both_children_and_switches() {
             let path = format!("/patients/{me}{section}");
             let page = b.get(&path).await;
             assert_eq!(page.status, StatusCode::OK, "{path}");
-            assert!(page.body.contains(&format!("{mark} Lopez")), "{path} names the child");
+            assert!(
+                page.body.contains(&format!("{mark} Lopez")),
+                "{path} names the child"
+            );
             assert!(!page.body.contains("Cara"), "{path}");
             // The switcher links to the same page of the other child.
             assert!(
-                page.body.contains(&format!("href=\"/patients/{other_id}{section}\"")),
+                page.body
+                    .contains(&format!("href=\"/patients/{other_id}{section}\"")),
                 "{path} switcher"
             );
             assert!(page.body.contains(&format!("{other} Lopez")));
@@ -161,7 +184,10 @@ async fn parent_sees_both_children_and_switches() {
             if let Some(m) = marker {
                 assert!(page.body.contains(&m), "{path} shows {m}");
                 let theirs = m.replacen(mark, other, 1);
-                assert!(!page.body.contains(&theirs), "{path} must not show {theirs}");
+                assert!(
+                    !page.body.contains(&theirs),
+                    "{path} must not show {theirs}"
+                );
             }
         }
     }
@@ -173,9 +199,18 @@ async fn parent_sees_both_children_and_switches() {
     // Newest first.
     assert!(vitals.find("18.2 kg").unwrap() < vitals.find("17.2 kg").unwrap());
 
-    let imm = b.get(&format!("/patients/{}/immunizations", app.ana)).await.body;
-    assert!(imm.contains("MMR"), "CVX 03 named by CDC's short description");
-    assert!(imm.contains("Ana local vaccine"), "unknown CVX falls back to the text");
+    let imm = b
+        .get(&format!("/patients/{}/immunizations", app.ana))
+        .await
+        .body;
+    assert!(
+        imm.contains("MMR"),
+        "CVX 03 named by CDC's short description"
+    );
+    assert!(
+        imm.contains("Ana local vaccine"),
+        "unknown CVX falls back to the text"
+    );
     assert!(imm.contains("Given") && imm.contains("Not given"));
     assert!(imm.contains("Reason: Parent declined"));
     assert!(imm.contains("Entered in error"));
@@ -183,7 +218,10 @@ async fn parent_sees_both_children_and_switches() {
 
     let summary = b.get(&format!("/patients/{}", app.ben)).await.body;
     assert!(summary.contains("11.4 kg"), "latest weight on the summary");
-    assert!(summary.contains("class=\"count\">3<"), "three immunizations counted");
+    assert!(
+        summary.contains("class=\"count\">3<"),
+        "three immunizations counted"
+    );
 
     let events = audit(&app, Some("read"), Some(&app.ana)).await;
     assert_eq!(events.len(), SECTIONS.len() + 2);
@@ -193,7 +231,10 @@ async fn parent_sees_both_children_and_switches() {
     assert_eq!(vitals_event.account_id.as_ref(), Some(&app.parent));
     assert_eq!(vitals_event.reason.as_deref(), Some("proxy-relationship"));
     assert_eq!(vitals_event.client_addr.as_deref(), Some("127.0.0.1"));
-    assert!(vitals_event.request_id.as_deref().is_some_and(|r| r.len() == 16));
+    assert!(vitals_event
+        .request_id
+        .as_deref()
+        .is_some_and(|r| r.len() == 16));
 }
 
 #[tokio::test]
@@ -231,8 +272,10 @@ async fn denied_patient_is_the_same_404_as_an_unknown_one() {
     assert!(all
         .iter()
         .any(|e| e.reason.as_deref() == Some("malformed-id") && e.outcome == "denied"));
-    assert!(all.iter().any(|e| e.reason.as_deref() == Some("no-relationship")
-        && e.object_id.as_deref() == Some("0123456789abcdef0123456789abcdef")));
+    assert!(all
+        .iter()
+        .any(|e| e.reason.as_deref() == Some("no-relationship")
+            && e.object_id.as_deref() == Some("0123456789abcdef0123456789abcdef")));
 }
 
 #[tokio::test]
@@ -256,7 +299,9 @@ async fn posts_without_a_valid_token_or_from_elsewhere_are_refused() {
     let csrf = page.csrf();
     let p = b.post("/logout", &[]).await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
-    let p = b.post("/locale", &[("lang", "es"), ("return_to", "/")]).await;
+    let p = b
+        .post("/locale", &[("lang", "es"), ("return_to", "/")])
+        .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     assert!(p.body.contains("<html lang=\"en\""));
     // Still signed in.
@@ -370,7 +415,14 @@ async fn deactivated_accounts_and_old_sessions_are_signed_out() {
     // A deactivated account cannot sign in again (generic message).
     let csrf = b.get("/login").await.csrf();
     let again = b
-        .post("/login", &[("email", PARENT_EMAIL), ("password", PASSWORD), ("csrf", &csrf)])
+        .post(
+            "/login",
+            &[
+                ("email", PARENT_EMAIL),
+                ("password", PASSWORD),
+                ("csrf", &csrf),
+            ],
+        )
         .await;
     assert_eq!(again.status, StatusCode::OK);
     assert!(again.body.contains("email or password is incorrect"));
@@ -387,14 +439,22 @@ async fn deactivated_accounts_and_old_sessions_are_signed_out() {
     app.clock.advance(SignedDuration::from_hours(2));
     let p = b2.get(&format!("/patients/{}", app.cara)).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
-    assert!(p.location().unwrap().starts_with("/login?next=%2Fpatients%2F") || p.location().unwrap().starts_with("/login?next=/patients/"));
+    assert!(
+        p.location()
+            .unwrap()
+            .starts_with("/login?next=%2Fpatients%2F")
+            || p.location().unwrap().starts_with("/login?next=/patients/")
+    );
 }
 
 #[tokio::test]
 async fn spanish_from_accept_language_and_the_switch() {
     let app = start().await;
     let mut h = HeaderMap::new();
-    h.insert("accept-language", HeaderValue::from_static("es-MX,es;q=0.9,en;q=0.5"));
+    h.insert(
+        "accept-language",
+        HeaderValue::from_static("es-MX,es;q=0.9,en;q=0.5"),
+    );
     let b = Browser::with_headers(&app, h);
 
     let login = b.get("/login").await;
@@ -405,7 +465,10 @@ async fn spanish_from_accept_language_and_the_switch() {
     // Switch to English on the sign-in page (no session yet).
     let csrf = login.csrf();
     let sw = b
-        .post("/locale", &[("csrf", &csrf), ("lang", "en"), ("return_to", "/login")])
+        .post(
+            "/locale",
+            &[("csrf", &csrf), ("lang", "en"), ("return_to", "/login")],
+        )
         .await;
     assert_eq!(sw.status, StatusCode::SEE_OTHER);
     assert_eq!(sw.location(), Some("/login"));
@@ -420,7 +483,10 @@ async fn spanish_from_accept_language_and_the_switch() {
     let page = b.get(&path).await;
     let csrf = page.csrf();
     let sw = b
-        .post("/locale", &[("csrf", &csrf), ("lang", "es"), ("return_to", &path)])
+        .post(
+            "/locale",
+            &[("csrf", &csrf), ("lang", "es"), ("return_to", &path)],
+        )
         .await;
     assert_eq!(sw.location(), Some(path.as_str()));
     let page = b.get(&path).await;
@@ -443,12 +509,18 @@ async fn spanish_from_accept_language_and_the_switch() {
     let csrf = b.get("/").await.csrf();
     for target in ["https://evil.example/", "//evil.example", "/\\evil.example"] {
         let sw = b
-            .post("/locale", &[("csrf", &csrf), ("lang", "en"), ("return_to", target)])
+            .post(
+                "/locale",
+                &[("csrf", &csrf), ("lang", "en"), ("return_to", target)],
+            )
             .await;
         assert_eq!(sw.location(), Some("/"), "{target}");
     }
     let bad = b
-        .post("/locale", &[("csrf", &csrf), ("lang", "fr"), ("return_to", "/")])
+        .post(
+            "/locale",
+            &[("csrf", &csrf), ("lang", "fr"), ("return_to", "/")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
@@ -485,18 +557,35 @@ async fn junk_input_never_causes_a_server_error() {
 
     let long_email = format!("{}@example.com", "a".repeat(20_000));
     let p = b
-        .post("/login", &[("email", &long_email), ("password", "x"), ("csrf", &csrf)])
+        .post(
+            "/login",
+            &[("email", &long_email), ("password", "x"), ("csrf", &csrf)],
+        )
         .await;
     assert_eq!(p.status, StatusCode::OK);
     assert!(p.body.contains("email or password is incorrect"));
     let huge = "p".repeat(200_000);
     let p = b
-        .post("/login", &[("email", PARENT_EMAIL), ("password", &huge), ("csrf", &csrf)])
+        .post(
+            "/login",
+            &[
+                ("email", PARENT_EMAIL),
+                ("password", &huge),
+                ("csrf", &csrf),
+            ],
+        )
         .await;
     assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(p.body.contains("<html"));
     let p = b
-        .post("/login", &[("email", PARENT_EMAIL), ("password", &huge[..5_000]), ("csrf", &csrf)])
+        .post(
+            "/login",
+            &[
+                ("email", PARENT_EMAIL),
+                ("password", &huge[..5_000]),
+                ("csrf", &csrf),
+            ],
+        )
         .await;
     assert_eq!(p.status, StatusCode::OK);
 
@@ -550,7 +639,9 @@ async fn junk_input_never_causes_a_server_error() {
     let p = b.get("/logout").await;
     assert_eq!(p.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(p.body.contains("<html"));
-    let p = b.post(&format!("/patients/{}", app.ana), &[("a", "b")]).await;
+    let p = b
+        .post(&format!("/patients/{}", app.ana), &[("a", "b")])
+        .await;
     assert_eq!(p.status, StatusCode::METHOD_NOT_ALLOWED);
     let del = b
         .client

@@ -53,6 +53,19 @@ pub struct ServerSection {
 }
 
 impl FileConfig {
+    /// The access policy in force: the `[policy]` table's preset and overrides,
+    /// or the default (`california`) preset.
+    ///
+    /// # Errors
+    /// An unknown preset or setting, or a bad value, named.
+    pub fn access_policy(&self) -> anyhow::Result<sprout_domain::policy::Policy> {
+        match &self.policy {
+            Some(table) => sprout_domain::policy::Policy::from_toml_table(table)
+                .context("the [policy] section of the config file"),
+            None => Ok(sprout_domain::policy::Policy::default()),
+        }
+    }
+
     /// Reads the config file named, or `./sprout.toml` if present, or defaults.
     ///
     /// # Errors

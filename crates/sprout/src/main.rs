@@ -81,6 +81,44 @@ enum Command {
         #[command(subcommand)]
         what: FamilyCommand,
     },
+    /// Growth z-scores and percentiles (WHO 2006, CDC 2000).
+    Growth {
+        #[command(subcommand)]
+        what: GrowthCommand,
+    },
+    /// Show the access policy in force, or check scenario files against it.
+    Policy {
+        #[command(subcommand)]
+        what: PolicyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum GrowthCommand {
+    /// Read CSV on standard input (sex,birth_date,observation_date,measurement,value
+    /// and optional position, gestation_weeks, length_cm) and write it back with
+    /// reference, z and percentile columns (and error for rows that cannot be computed).
+    Zscore {
+        /// Force a reference: who or cdc [default: WHO below 24 months, CDC from 24 months]
+        #[arg(long)]
+        reference: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Print the effective policy (preset plus the config file's overrides).
+    Show {
+        /// Practice configuration file (TOML) [default: ./sprout.toml when present]
+        #[arg(long, env = "SPROUT_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Run a scenario file (format sprout-policy-scenarios/1) through the decision
+    /// function the server uses; exits non-zero when a case fails.
+    Check {
+        /// The scenario file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,8 +237,9 @@ fn resolve(db: &DbArgs) -> anyhow::Result<Resolved> {
         .clone()
         .or_else(|| file.server.database_url.clone())
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-    // An unknown scheme is a clear error before anything else happens.
+    // An unknown scheme or a bad policy is a clear error before anything else happens.
     sprout_store_sql::Backend::from_url(&database_url)?;
+    file.access_policy()?;
     Ok(Resolved { file, database_url })
 }
 
@@ -226,6 +265,22 @@ fn web_config(file: &FileConfig) -> anyhow::Result<sprout_web::WebConfig> {
 async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     use std::process::ExitCode;
     match cli.command {
+        Command::Policy { what } => policy_command(what),
+        Command::Growth { what: GrowthCommand::Zscore { reference } } => {
+            use sprout_domain::growth::Reference;
+            let reference = match reference.as_deref() {
+                None => None,
+                Some("who") => Some(Reference::Who2006),
+                Some("cdc") => Some(Reference::Cdc2000),
+                Some(other) => bail!("unknown reference `{other}`: use who or cdc"),
+            };
+            let mut input = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+                .context("standard input is not UTF-8 text")?;
+            let out = sprout_domain::growth::csv::process(&input, reference)?;
+            print!("{out}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve { listen, db } => {
             let r = resolve(&db)?;
             let listen = listen
@@ -348,6 +403,31 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             store.add_relationship(&rel).await?;
             println!("{} linked to patient {} as {}", account.email, patient_id, kind);
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn policy_command(what: PolicyCommand) -> anyhow::Result<std::process::ExitCode> {
+    use std::process::ExitCode;
+    match what {
+        PolicyCommand::Show { config } => {
+            let file = FileConfig::load(config.as_deref())?;
+            print!("{}", file.access_policy()?);
+            Ok(ExitCode::SUCCESS)
+        }
+        PolicyCommand::Check { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            match sprout_domain::policy::run_scenarios(&text) {
+                Ok(report) => {
+                    print!("{report}");
+                    Ok(if report.all_passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+                }
+                Err(e) => {
+                    eprintln!("error: {}: {e}", file.display());
+                    Ok(ExitCode::from(2))
+                }
+            }
         }
     }
 }

@@ -120,7 +120,7 @@ pub fn process(input: &str, reference: Option<Reference>) -> Result<String, Grow
         let added: [String; 4] = match result {
             Ok(score) => [
                 score.reference.code().to_owned(),
-                format!("{:.3}", score.z),
+                format!("{:.3}", no_negative_zero(score.z, 1000.0)),
                 format!("{:.2}", score.percentile),
                 String::new(),
             ],
@@ -138,6 +138,15 @@ pub fn process(input: &str, reference: Option<Reference>) -> Result<String, Grow
         .map_err(|e| GrowthCsvError::Csv(e.into_error().into()))?;
     // Only `&str` fields were written, so the output is UTF-8.
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// `x`, or 0 when it rounds to zero at `scale` (so no `-0.000` is printed).
+fn no_negative_zero(x: f64, scale: f64) -> f64 {
+    if (x * scale).round() == 0.0 {
+        0.0
+    } else {
+        x
+    }
 }
 
 fn row_score(

@@ -254,6 +254,9 @@ mod tests {
         assert!(t.lms(Sex::Male, f64::NAN).is_none());
         assert!(t.lms(Sex::Male, 36.0).is_some());
         assert_eq!(Table::WhoWeightForAge.key_range(Sex::Female), (0.0, 1856.0));
-        assert_eq!(Table::WhoWeightForLength.key_range(Sex::Male), (45.0, 110.0));
+        assert_eq!(
+            Table::WhoWeightForLength.key_range(Sex::Male),
+            (45.0, 110.0)
+        );
     }
 }

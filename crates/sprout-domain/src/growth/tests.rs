@@ -16,11 +16,20 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn median_is_z_zero_and_fiftieth_percentile() {
     // WHO weight-for-age, boys, day 0: L 0.3487, M 3.3464, S 0.14602.
-    let s = who(Measurement::new(Sex::Male, 0, Indicator::WeightForAge, 3.3464)).unwrap();
+    let s = who(Measurement::new(
+        Sex::Male,
+        0,
+        Indicator::WeightForAge,
+        3.3464,
+    ))
+    .unwrap();
     assert!(s.z.abs() < 1e-12);
     assert!((s.percentile - 50.0).abs() < 1e-9);
     assert_eq!(s.table, Table::WhoWeightForAge);
-    assert_eq!((s.reference, s.indicator), (Reference::Who2006, Indicator::WeightForAge));
+    assert_eq!(
+        (s.reference, s.indicator),
+        (Reference::Who2006, Indicator::WeightForAge)
+    );
     // And a value off the median follows the LMS formula with the row's L, M, S.
     let s = who(Measurement::new(Sex::Male, 0, Indicator::WeightForAge, 4.0)).unwrap();
     let expected = ((4.0f64 / 3.3464).powf(0.3487) - 1.0) / (0.3487 * 0.14602);
@@ -32,13 +41,30 @@ fn median_is_z_zero_and_fiftieth_percentile() {
 fn who_weight_beyond_three_is_restricted() {
     let lms = Table::WhoWeightForAge.lms(Sex::Female, 400.0).unwrap();
     let heavy = lms.value_at(3.0) + 0.5 * (lms.value_at(3.0) - lms.value_at(2.0));
-    let s = who(Measurement::new(Sex::Female, 400, Indicator::WeightForAge, heavy)).unwrap();
+    let s = who(Measurement::new(
+        Sex::Female,
+        400,
+        Indicator::WeightForAge,
+        heavy,
+    ))
+    .unwrap();
     assert!((s.z - 3.5).abs() < 1e-9, "{}", s.z);
-    assert!(lms.z(heavy) < 3.5, "the plain LMS z-score compresses the tail");
+    assert!(
+        lms.z(heavy) < 3.5,
+        "the plain LMS z-score compresses the tail"
+    );
     // Length is not weight-based: plain LMS beyond 3.
-    let lms = Table::WhoLengthHeightForAge.lms(Sex::Female, 400.0).unwrap();
+    let lms = Table::WhoLengthHeightForAge
+        .lms(Sex::Female, 400.0)
+        .unwrap();
     let tall = lms.value_at(3.5);
-    let s = who(Measurement::new(Sex::Female, 400, Indicator::LengthHeightForAge, tall)).unwrap();
+    let s = who(Measurement::new(
+        Sex::Female,
+        400,
+        Indicator::LengthHeightForAge,
+        tall,
+    ))
+    .unwrap();
     assert!((s.z - 3.5).abs() < 1e-9);
 }
 
@@ -70,7 +96,13 @@ fn position_converts_by_seven_millimetres() {
     .unwrap();
     assert!(close(lying.z, standing.z));
     // No position given: taken as fitting the age, no conversion.
-    let none = who(Measurement::new(Sex::Male, 800, Indicator::LengthHeightForAge, 88.0)).unwrap();
+    let none = who(Measurement::new(
+        Sex::Male,
+        800,
+        Indicator::LengthHeightForAge,
+        88.0,
+    ))
+    .unwrap();
     assert!(close(none.z, standing.z));
     assert_eq!(convert_length_cm(80.0, None, Position::Lying), 80.0);
     assert_eq!(who_length_cm(80.0, Some(Position::Standing), 730), 80.7);
@@ -116,10 +148,19 @@ fn corrected_age_for_preterm_infants() {
     assert_eq!(corrected_age_days(730, Some(30)), Ok(Some(660)));
     assert_eq!(corrected_age_days(731, Some(30)), Ok(None));
     // Before term-equivalent age, and implausible gestations.
-    assert_eq!(corrected_age_days(50, Some(28)), Err(GrowthError::BeforeTerm));
+    assert_eq!(
+        corrected_age_days(50, Some(28)),
+        Err(GrowthError::BeforeTerm)
+    );
     assert_eq!(corrected_age_days(84, Some(28)), Ok(Some(0)));
-    assert_eq!(corrected_age_days(100, Some(19)), Err(GrowthError::InvalidGestation));
-    assert_eq!(corrected_age_days(100, Some(46)), Err(GrowthError::InvalidGestation));
+    assert_eq!(
+        corrected_age_days(100, Some(19)),
+        Err(GrowthError::InvalidGestation)
+    );
+    assert_eq!(
+        corrected_age_days(100, Some(46)),
+        Err(GrowthError::InvalidGestation)
+    );
 
     let m = Measurement::new(Sex::Female, 100, Indicator::WeightForAge, 4.2);
     let corrected = zscore(&m.with_gestation_weeks(32), None).unwrap();
@@ -141,7 +182,10 @@ fn default_reference_is_who_below_two_years_and_cdc_from_two() {
     assert!(close(s.key, 731.0 / 30.4375));
     // The corrected age decides: 740 days is corrected when under 731 days only.
     let preterm = m(700).with_gestation_weeks(30);
-    assert_eq!(zscore(&preterm, None).unwrap().reference, Reference::Who2006);
+    assert_eq!(
+        zscore(&preterm, None).unwrap().reference,
+        Reference::Who2006
+    );
 }
 
 #[test]
@@ -155,7 +199,10 @@ fn cdc_chart_follows_age_and_position() {
     let lying = at(913, Some(Position::Lying), 90.0);
     assert_eq!(lying.table, Table::CdcLengthForAgeInfant);
     assert!(close(lying.value, 90.0));
-    assert_eq!(at(913, Some(Position::Standing), 90.0).table, Table::CdcStatureForAge);
+    assert_eq!(
+        at(913, Some(Position::Standing), 90.0).table,
+        Table::CdcStatureForAge
+    );
     assert_eq!(at(913, None, 90.0).table, Table::CdcStatureForAge);
     // 12 months standing: infant chart, height converted to length.
     let s = at(365, Some(Position::Standing), 74.0);
@@ -167,12 +214,17 @@ fn cdc_chart_follows_age_and_position() {
     assert!(close(s.value, 97.3));
     // Interpolated at the exact age in months.
     let s = at(1000, None, 92.0);
-    let lms = Table::CdcStatureForAge.lms(Sex::Female, 1000.0 / 30.4375).unwrap();
+    let lms = Table::CdcStatureForAge
+        .lms(Sex::Female, 1000.0 / 30.4375)
+        .unwrap();
     assert!(close(s.z, lms.z(92.0)));
     // Head circumference at 30 months standing: only the infant chart has it.
     let hc = Measurement::new(Sex::Male, 913, Indicator::HeadCircumferenceForAge, 49.0)
         .with_position(Position::Standing);
-    assert_eq!(cdc(hc).unwrap().table, Table::CdcHeadCircumferenceForAgeInfant);
+    assert_eq!(
+        cdc(hc).unwrap().table,
+        Table::CdcHeadCircumferenceForAgeInfant
+    );
 }
 
 #[test]
@@ -187,8 +239,14 @@ fn out_of_range_ages_and_lengths_are_errors() {
     );
     assert!(who(wfa(1856)).is_ok());
     // CDC up to 240 months (7305 days), then nothing.
-    assert!(matches!(cdc(wfa(7400)), Err(GrowthError::AgeOutOfRange { .. })));
-    assert!(matches!(zscore(&wfa(7400), None), Err(GrowthError::AgeOutOfRange { .. })));
+    assert!(matches!(
+        cdc(wfa(7400)),
+        Err(GrowthError::AgeOutOfRange { .. })
+    ));
+    assert!(matches!(
+        zscore(&wfa(7400), None),
+        Err(GrowthError::AgeOutOfRange { .. })
+    ));
     // CDC BMI starts at 24 months; CDC head circumference ends at 36 months.
     let bmi = Measurement::new(Sex::Female, 365, Indicator::BmiForAge, 17.0);
     assert!(matches!(cdc(bmi), Err(GrowthError::AgeOutOfRange { .. })));
@@ -203,8 +261,14 @@ fn out_of_range_ages_and_lengths_are_errors() {
     });
     assert_eq!(who(wfl(10, 44.9)), length_error);
     assert_eq!(who(wfl(1000, 64.0)), length_error);
-    assert_eq!(who(wfl(1000, 121.0)).map(|s| s.z), length_error.map(|s: GrowthScore| s.z));
-    assert!(matches!(cdc(wfl(10, 44.0)), Err(GrowthError::LengthOutOfRange { .. })));
+    assert_eq!(
+        who(wfl(1000, 121.0)).map(|s| s.z),
+        length_error.map(|s: GrowthScore| s.z)
+    );
+    assert!(matches!(
+        cdc(wfl(10, 44.0)),
+        Err(GrowthError::LengthOutOfRange { .. })
+    ));
     // The error text names the range but not the measured value.
     let text = who(wfa(2000)).unwrap_err().to_string();
     assert!(text.contains("0 to 1856 days"), "{text}");
@@ -215,7 +279,10 @@ fn out_of_range_ages_and_lengths_are_errors() {
 fn impossible_values_are_errors_not_numbers() {
     for value in [0.0, -3.0, f64::NAN, f64::INFINITY] {
         let m = Measurement::new(Sex::Female, 200, Indicator::WeightForAge, value);
-        assert_eq!(zscore(&m, None), Err(GrowthError::InvalidValue { what: "value" }));
+        assert_eq!(
+            zscore(&m, None),
+            Err(GrowthError::InvalidValue { what: "value" })
+        );
     }
     let wfl = Measurement::new(Sex::Female, 200, Indicator::WeightForLengthHeight, 7.0);
     assert_eq!(zscore(&wfl, None), Err(GrowthError::MissingLength));
@@ -225,13 +292,23 @@ fn impossible_values_are_errors_not_numbers() {
     );
     // Absurd but positive: 60 kg at one year, 40 cm of height at 10 years.
     let heavy = Measurement::new(Sex::Male, 365, Indicator::WeightForAge, 60.0);
-    assert!(matches!(zscore(&heavy, None), Err(GrowthError::Implausible { .. })));
+    assert!(matches!(
+        zscore(&heavy, None),
+        Err(GrowthError::Implausible { .. })
+    ));
     let short = Measurement::new(Sex::Male, 3650, Indicator::LengthHeightForAge, 40.0);
-    assert!(matches!(zscore(&short, None), Err(GrowthError::Implausible { .. })));
+    assert!(matches!(
+        zscore(&short, None),
+        Err(GrowthError::Implausible { .. })
+    ));
     // Oedema: no weight-based z-score (WHO), length still computed.
     let oedema = Measurement::new(Sex::Male, 365, Indicator::WeightForAge, 9.0).with_oedema();
-    assert!(matches!(zscore(&oedema, None), Err(GrowthError::Oedema { .. })));
-    let length = Measurement::new(Sex::Male, 365, Indicator::LengthHeightForAge, 75.0).with_oedema();
+    assert!(matches!(
+        zscore(&oedema, None),
+        Err(GrowthError::Oedema { .. })
+    ));
+    let length =
+        Measurement::new(Sex::Male, 365, Indicator::LengthHeightForAge, 75.0).with_oedema();
     assert!(zscore(&length, None).is_ok());
 }
 
@@ -303,7 +380,10 @@ male,2024-01-01,2024-05-01,weight_kg,6.1,,32,
         // Row 1: the WHO median at birth.
         assert_eq!(rows[1][8..], ["who2006", "0.000", "50.00", ""]);
         // Row 2: negative weight -> error, other fields kept, no numbers.
-        assert_eq!(rows[2][..5], ["female", "2024-01-01", "2024-07-01", "weight_kg", "-2"]);
+        assert_eq!(
+            rows[2][..5],
+            ["female", "2024-01-01", "2024-07-01", "weight_kg", "-2"]
+        );
         assert_eq!(rows[2][8..11], ["", "", ""]);
         assert_eq!(rows[2][11], "value must be a positive number");
         // Row 3: 4.5 years -> CDC BMI-for-age, and the row after the bad one went on.
@@ -354,8 +434,20 @@ male,2024-01-01,2024-05-01,weight_kg,6.1,,32,
                      \"male\",2024-01-01,2024-03-01,\"weight_kg\",5.5\n";
         let out = process(input, None).unwrap();
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines[1], "male,2024-01-01,,,,,,,\"row has 2 fields, header has 5\"");
+        assert_eq!(
+            lines[1],
+            "male,2024-01-01,,,,,,,\"row has 2 fields, header has 5\""
+        );
         assert!(lines[2].starts_with("male,2024-01-01,2024-03-01,weight_kg,5.5,who2006,"));
+    }
+
+    #[test]
+    fn tiny_negative_z_prints_as_zero() {
+        // WHO boys day 0 median 3.3464 kg; a hair below it.
+        let input = "sex,birth_date,observation_date,measurement,value\n\
+                     male,2024-01-01,2024-01-01,weight_kg,3.34639\n";
+        let out = process(input, None).unwrap();
+        assert!(out.contains(",who2006,0.000,50.00,"), "{out}");
     }
 
     #[test]

@@ -293,6 +293,31 @@ struct ItemRef<'a> {
 /// Decides `request` on `today` under `policy`: ACCESS-POLICY.md rules 1-5 in
 /// order, the first that decides wins, default deny. Pure: no clock, no I/O.
 ///
+/// 1. An actor account that is not active is denied everything.
+/// 2. Staff follow their role ([`staff_may_view`], [`staff_may_do`]);
+///    `restricted` items need a clinician or emergency access.
+/// 3. The patient, with an active own account and at least
+///    `patient_account_min_age`, may do everything on their own record.
+/// 4. A proxy, by the patient's [`band`] on `today`: revoked (from
+///    `revoked_on`), expired (after `expires_on`) or not-yet-granted
+///    relationships give nothing; a child's parent or guardian (verified, or
+///    granted while the patient was a child) sees all but `restricted` items; an
+///    adolescent's needs the patient's approval dated on or after the
+///    adolescent birthday (`patient-approval`) or sees `limited_sections` only
+///    (`limited`), never sensitive, `restricted` or patient-only items
+///    (California Health & Safety Code §123115(a), HIPAA 45 CFR
+///    164.502(g)(3)), and never sections the patient hid; an adult's parent
+///    gets nothing, a court-appointed guardian with papers sees as a child's
+///    parent, a designee with written consent (where `adult_proxy` allows)
+///    sees as an approved adolescent proxy. Actions other than view need
+///    `proxy_actions` and view access to the section concerned.
+/// 5. `grant-proxy` (the actor being the proposed proxy) is refused over
+///    `max_proxies`, for the patient's own email, or for a kind that does not
+///    fit the band.
+///
+/// A `view` naming no section is denied ([`Reason::SectionRequired`]); use
+/// [`visible_sections`] to ask which sections an actor may open.
+///
 /// Every channel (pages, API, exports, notifications, counts) and the scenario
 /// runner call this function or [`filter_items`]/[`visible_sections`], which
 /// call the same rules.

@@ -81,7 +81,15 @@ pub fn patient(id: &PatientId, given: &str, family: &str, born: Date) -> Patient
     }
 }
 
-pub fn vital(p: &PatientId, src: &str, loinc: &str, display: &str, value: f64, unit: &str, when: &str) -> RecordItem {
+pub fn vital(
+    p: &PatientId,
+    src: &str,
+    loinc: &str,
+    display: &str,
+    value: f64,
+    unit: &str,
+    when: &str,
+) -> RecordItem {
     RecordItem::Observation(Observation {
         meta: meta(p, src),
         category: ObservationCategory::VitalSigns,
@@ -122,7 +130,15 @@ fn blood_pressure(p: &PatientId, src: &str, sys: f64, dia: f64, when: &str) -> R
     })
 }
 
-fn immunization(p: &PatientId, src: &str, cvx: &str, text: &str, status: &str, reason: Option<&str>, on: Date) -> RecordItem {
+fn immunization(
+    p: &PatientId,
+    src: &str,
+    cvx: &str,
+    text: &str,
+    status: &str,
+    reason: Option<&str>,
+    on: Date,
+) -> RecordItem {
     RecordItem::Immunization(Immunization {
         meta: meta(p, src),
         status: status.into(),
@@ -140,13 +156,67 @@ fn immunization(p: &PatientId, src: &str, cvx: &str, text: &str, status: &str, r
 /// be told apart from another child's.
 fn full_record(p: &PatientId, mark: &str, weight: f64) -> Vec<RecordItem> {
     vec![
-        vital(p, &format!("{mark}-w1"), "29463-7", "Body Weight", weight, "kg", "2026-01-10T09:00:00-05:00"),
-        vital(p, &format!("{mark}-w0"), "29463-7", "Body Weight", weight - 1.0, "kg", "2025-01-10T09:00:00-05:00"),
-        vital(p, &format!("{mark}-h1"), "8302-2", "Body Height", 110.0, "cm", "2026-01-10T09:00:00-05:00"),
-        blood_pressure(p, &format!("{mark}-bp"), 102.0, 64.0, "2026-01-10T09:00:00-05:00"),
-        immunization(p, &format!("{mark}-i1"), "03", "MMR", "completed", None, date(2024, 5, 1)),
-        immunization(p, &format!("{mark}-i2"), "999999", &format!("{mark} local vaccine"), "not-done", Some("Parent declined"), date(2025, 5, 1)),
-        immunization(p, &format!("{mark}-i3"), "08", "Hep B", "entered-in-error", None, date(2023, 5, 1)),
+        vital(
+            p,
+            &format!("{mark}-w1"),
+            "29463-7",
+            "Body Weight",
+            weight,
+            "kg",
+            "2026-01-10T09:00:00-05:00",
+        ),
+        vital(
+            p,
+            &format!("{mark}-w0"),
+            "29463-7",
+            "Body Weight",
+            weight - 1.0,
+            "kg",
+            "2025-01-10T09:00:00-05:00",
+        ),
+        vital(
+            p,
+            &format!("{mark}-h1"),
+            "8302-2",
+            "Body Height",
+            110.0,
+            "cm",
+            "2026-01-10T09:00:00-05:00",
+        ),
+        blood_pressure(
+            p,
+            &format!("{mark}-bp"),
+            102.0,
+            64.0,
+            "2026-01-10T09:00:00-05:00",
+        ),
+        immunization(
+            p,
+            &format!("{mark}-i1"),
+            "03",
+            "MMR",
+            "completed",
+            None,
+            date(2024, 5, 1),
+        ),
+        immunization(
+            p,
+            &format!("{mark}-i2"),
+            "999999",
+            &format!("{mark} local vaccine"),
+            "not-done",
+            Some("Parent declined"),
+            date(2025, 5, 1),
+        ),
+        immunization(
+            p,
+            &format!("{mark}-i3"),
+            "08",
+            "Hep B",
+            "entered-in-error",
+            None,
+            date(2023, 5, 1),
+        ),
         RecordItem::MedicationRequest(MedicationRequest {
             meta: meta(p, &format!("{mark}-m1")),
             status: "active".into(),
@@ -222,15 +292,11 @@ pub fn relationship(account: &AccountId, patient: &PatientId) -> ProxyRelationsh
 
 fn password_hash() -> String {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| sprout_web::hash_password(PASSWORD)).clone()
+    HASH.get_or_init(|| sprout_web::hash_password(PASSWORD))
+        .clone()
 }
 
-async fn account(
-    store: &dyn Store,
-    email: &str,
-    name: &str,
-    role: Option<StaffRole>,
-) -> AccountId {
+async fn account(store: &dyn Store, email: &str, name: &str, role: Option<StaffRole>) -> AccountId {
     let id = AccountId::from_random(id16(0xaa));
     store
         .create_account(&NewAccount {
@@ -270,9 +336,24 @@ pub async fn start() -> App {
         .unwrap();
     let parent = account(store.as_ref(), PARENT_EMAIL, "Maria Lopez", None).await;
     let other_parent = account(store.as_ref(), OTHER_PARENT_EMAIL, "Sam Smith", None).await;
-    account(store.as_ref(), NURSE_EMAIL, "Nora Nurse", Some(StaffRole::Nurse)).await;
-    account(store.as_ref(), ADMIN_EMAIL, "Adam Admin", Some(StaffRole::Admin)).await;
-    store.add_relationship(&relationship(&parent, &ana)).await.unwrap();
+    account(
+        store.as_ref(),
+        NURSE_EMAIL,
+        "Nora Nurse",
+        Some(StaffRole::Nurse),
+    )
+    .await;
+    account(
+        store.as_ref(),
+        ADMIN_EMAIL,
+        "Adam Admin",
+        Some(StaffRole::Admin),
+    )
+    .await;
+    store
+        .add_relationship(&relationship(&parent, &ana))
+        .await
+        .unwrap();
     let rel_ben = relationship(&parent, &ben);
     store.add_relationship(&rel_ben).await.unwrap();
     store
@@ -396,13 +477,22 @@ impl Browser {
                 &[("email", email), ("password", password), ("csrf", &csrf)],
             )
             .await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "sign-in failed: {}", page.body);
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "sign-in failed: {}",
+            page.body
+        );
         page
     }
 }
 
 /// Audit events, newest first, with optional filters.
-pub async fn audit(app: &App, action: Option<&str>, patient: Option<&PatientId>) -> Vec<AuditEvent> {
+pub async fn audit(
+    app: &App,
+    action: Option<&str>,
+    patient: Option<&PatientId>,
+) -> Vec<AuditEvent> {
     app.store
         .audit_events(&AuditFilter {
             patient_id: patient.cloned(),
