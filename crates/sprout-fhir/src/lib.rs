@@ -10,6 +10,8 @@
 //!   Immunization, MedicationRequest, AllergyIntolerance, Condition), [`labels`]
 //!   the security labels, [`resource_types`] the names of the R4 resource types.
 
+#![warn(missing_docs)]
+
 mod file;
 mod import;
 mod json;

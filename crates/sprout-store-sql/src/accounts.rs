@@ -1,5 +1,6 @@
-//! [`AccountStore`], [`ProxyStore`] and [`SessionStore`]: who can sign in, for
-//! whom they may act, and who is signed in now.
+//! [`AccountStore`], [`ProxyStore`], [`SessionStore`] and [`SeedStore`]: who can
+//! sign in, for whom they may act, who is signed in now, and the one write that
+//! creates records, accounts and relationships together (demo seeding).
 
 use crate::row::{self};
 use crate::{map_err, SqlStore};
@@ -8,8 +9,8 @@ use sprout_domain::people::{Account, AccountStatus, ProxyRelationship};
 use sprout_domain::record::Section;
 use sprout_domain::{AccountId, PatientId};
 use sprout_store::{
-    normalize_email, AccountStore, NewAccount, ProxyStore, Session, SessionStore, StoreError,
-    StoreResult,
+    normalize_email, AccountStore, ImportBatch, NewAccount, ProxyStore, SeedStore, Session,
+    SessionStore, StoreError, StoreResult, WrittenCounts,
 };
 use sqlx::any::AnyRow;
 
@@ -36,37 +37,55 @@ fn one_row(result: sqlx::any::AnyQueryResult) -> StoreResult<()> {
     }
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// The `INSERT` of a new account, its email already normalised.
+fn insert_account<'q>(account: &'q NewAccount, email: &'q str) -> AnyQuery<'q> {
+    sqlx::query(
+        "INSERT INTO accounts (id, email, display_name, password_hash, status, staff_role, patient_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(account.id.as_str())
+    .bind(email)
+    .bind(account.display_name.as_str())
+    .bind(account.password_hash.as_str())
+    .bind(account.status.code())
+    .bind(account.staff_role.map(|r| r.code()))
+    .bind(account.patient_id.as_ref().map(PatientId::as_str))
+}
+
+/// A conflict creating an account says which rule, not which email.
+fn account_err(e: sqlx::Error) -> StoreError {
+    match map_err(e) {
+        StoreError::Conflict(_) => {
+            StoreError::Conflict("account id or email already in use".into())
+        }
+        other => other,
+    }
+}
+
+fn created_account(account: &NewAccount, email: String) -> Account {
+    Account {
+        id: account.id.clone(),
+        email,
+        display_name: account.display_name.clone(),
+        status: account.status,
+        staff_role: account.staff_role,
+        patient_id: account.patient_id.clone(),
+        locale: None,
+    }
+}
+
 #[async_trait]
 impl AccountStore for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn create_account(&self, account: &NewAccount) -> StoreResult<Account> {
         let email = normalize_email(&account.email);
-        sqlx::query(
-            "INSERT INTO accounts (id, email, display_name, password_hash, status, staff_role, patient_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(account.id.as_str())
-        .bind(email.as_str())
-        .bind(account.display_name.as_str())
-        .bind(account.password_hash.as_str())
-        .bind(account.status.code())
-        .bind(account.staff_role.map(|r| r.code()))
-        .bind(account.patient_id.as_ref().map(PatientId::as_str))
-        .execute(&self.pool)
-        .await
-        .map_err(|e| match map_err(e) {
-            StoreError::Conflict(_) => StoreError::Conflict("account id or email already in use".into()),
-            other => other,
-        })?;
-        Ok(Account {
-            id: account.id.clone(),
-            email,
-            display_name: account.display_name.clone(),
-            status: account.status,
-            staff_role: account.staff_role,
-            patient_id: account.patient_id.clone(),
-            locale: None,
-        })
+        insert_account(account, &email)
+            .execute(&self.pool)
+            .await
+            .map_err(account_err)?;
+        Ok(created_account(account, email))
     }
 
     #[tracing::instrument(skip_all)]
@@ -120,6 +139,15 @@ impl AccountStore for SqlStore {
             .map_err(map_err)?;
         one_row(r)
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn has_any_account(&self) -> StoreResult<bool> {
+        Ok(sqlx::query("SELECT id FROM accounts LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?
+            .is_some())
+    }
 }
 
 const REL_COLS: &str = "id, account_id, patient_id, kind, granted_on, verified_on, \
@@ -157,6 +185,26 @@ fn relationship_from_row(r: &AnyRow) -> StoreResult<ProxyRelationship> {
     })
 }
 
+/// The `INSERT` of a new relationship.
+fn insert_relationship(rel: &ProxyRelationship) -> AnyQuery<'_> {
+    sqlx::query(
+        "INSERT INTO proxy_relationships (id, account_id, patient_id, kind, granted_on, \
+         verified_on, patient_approved_on, sections_hidden, evidence_on_file, expires_on, revoked_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(rel.id.as_str())
+    .bind(rel.account_id.as_str())
+    .bind(rel.patient_id.as_str())
+    .bind(rel.kind.code())
+    .bind(rel.granted_on.to_string())
+    .bind(rel.verified_on.map(|d| d.to_string()))
+    .bind(rel.patient_approved_on.map(|d| d.to_string()))
+    .bind(sections_text(&rel.sections_hidden))
+    .bind(i64::from(rel.evidence_on_file))
+    .bind(rel.expires_on.map(|d| d.to_string()))
+    .bind(rel.revoked_on.map(|d| d.to_string()))
+}
+
 impl SqlStore {
     async fn relationships_where(
         &self,
@@ -181,25 +229,10 @@ impl SqlStore {
 impl ProxyStore for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn add_relationship(&self, rel: &ProxyRelationship) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO proxy_relationships (id, account_id, patient_id, kind, granted_on, \
-             verified_on, patient_approved_on, sections_hidden, evidence_on_file, expires_on, revoked_on) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(rel.id.as_str())
-        .bind(rel.account_id.as_str())
-        .bind(rel.patient_id.as_str())
-        .bind(rel.kind.code())
-        .bind(rel.granted_on.to_string())
-        .bind(rel.verified_on.map(|d| d.to_string()))
-        .bind(rel.patient_approved_on.map(|d| d.to_string()))
-        .bind(sections_text(&rel.sections_hidden))
-        .bind(i64::from(rel.evidence_on_file))
-        .bind(rel.expires_on.map(|d| d.to_string()))
-        .bind(rel.revoked_on.map(|d| d.to_string()))
-        .execute(&self.pool)
-        .await
-        .map_err(map_err)?;
+        insert_relationship(rel)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
         Ok(())
     }
 
@@ -239,6 +272,46 @@ impl ProxyStore for SqlStore {
     ) -> StoreResult<Vec<ProxyRelationship>> {
         self.relationships_where("patient_id", patient.as_str())
             .await
+    }
+}
+
+#[async_trait]
+impl SeedStore for SqlStore {
+    #[tracing::instrument(skip_all, fields(
+        patients = batch.patients.len(),
+        items = batch.items.len(),
+        accounts = accounts.len(),
+        relationships = relationships.len(),
+    ))]
+    async fn seed_batch(
+        &self,
+        batch: &ImportBatch,
+        accounts: &[NewAccount],
+        relationships: &[ProxyRelationship],
+    ) -> StoreResult<WrittenCounts> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let mut counts = self.write_batch(&mut tx, batch).await?;
+        for a in accounts {
+            let email = normalize_email(&a.email);
+            insert_account(a, &email)
+                .execute(&mut *tx)
+                .await
+                .map_err(account_err)?;
+        }
+        for r in relationships {
+            insert_relationship(r)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)?;
+        if !accounts.is_empty() {
+            counts.insert("Account".to_owned(), accounts.len() as u64);
+        }
+        if !relationships.is_empty() {
+            counts.insert("RelatedPerson".to_owned(), relationships.len() as u64);
+        }
+        Ok(counts)
     }
 }
 

@@ -18,6 +18,7 @@ use sprout_domain::{ItemId, PatientId};
 use sprout_store::{ImportBatch, ItemCounts, RecordStore, StoreError, StoreResult, WrittenCounts};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
+use sqlx::AnyConnection;
 use sqlx::{Any, Row};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -449,65 +450,13 @@ fn distinct<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
 }
 
 impl SqlStore {
-    async fn item_list<T>(
+    /// Writes a record batch inside the caller's transaction `tx`.
+    pub(crate) async fn write_batch(
         &self,
-        t: &Table,
-        patient: &PatientId,
-        extra_where: &str,
-        extra_arg: Option<&str>,
-        decode: fn(&AnyRow) -> StoreResult<T>,
-    ) -> StoreResult<Vec<T>> {
-        let sql = format!(
-            "SELECT {} FROM {} WHERE patient_id = $1{extra_where} ORDER BY {}",
-            select_cols(t),
-            t.name,
-            t.newest_first
-        );
-        let mut q = sqlx::query(&sql).bind(patient.as_str());
-        if let Some(a) = extra_arg {
-            q = q.bind(a);
-        }
-        q.fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?
-            .iter()
-            .map(decode)
-            .collect()
-    }
-}
-
-#[async_trait]
-impl RecordStore for SqlStore {
-    #[tracing::instrument(skip_all, fields(n = source_ids.len()))]
-    async fn patient_ids_by_source(
-        &self,
-        source_ids: &[String],
-    ) -> StoreResult<BTreeMap<String, PatientId>> {
-        let wanted = distinct(source_ids.iter().map(String::as_str));
-        let mut out = BTreeMap::new();
-        for chunk in wanted.chunks(IN_CHUNK) {
-            let sql = format!(
-                "SELECT id, source_id FROM patients WHERE source_id IN ({})",
-                placeholders(self.backend, 1, chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for s in chunk {
-                q = q.bind(*s);
-            }
-            for r in q.fetch_all(&self.pool).await.map_err(map_err)? {
-                out.insert(
-                    row::text(&r, "source_id")?,
-                    row::id(&r, "id", PatientId::parse)?,
-                );
-            }
-        }
-        Ok(out)
-    }
-
-    #[tracing::instrument(skip_all, fields(patients = batch.patients.len(), items = batch.items.len()))]
-    async fn import_batch(&self, batch: &ImportBatch) -> StoreResult<WrittenCounts> {
+        tx: &mut AnyConnection,
+        batch: &ImportBatch,
+    ) -> StoreResult<WrittenCounts> {
         let mut counts = WrittenCounts::new();
-        let mut tx = self.pool.begin().await.map_err(map_err)?;
 
         // Patients one by one: each returns the id it is stored under, which
         // differs from the batch's when its source id was already stored.
@@ -572,11 +521,73 @@ impl RecordStore for SqlStore {
             *counts.entry(t.resource.to_owned()).or_default() += rows.len() as u64;
         }
 
+        Ok(counts)
+    }
+
+    async fn item_list<T>(
+        &self,
+        t: &Table,
+        patient: &PatientId,
+        extra_where: &str,
+        extra_arg: Option<&str>,
+        decode: fn(&AnyRow) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE patient_id = $1{extra_where} ORDER BY {}",
+            select_cols(t),
+            t.name,
+            t.newest_first
+        );
+        let mut q = sqlx::query(&sql).bind(patient.as_str());
+        if let Some(a) = extra_arg {
+            q = q.bind(a);
+        }
+        q.fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?
+            .iter()
+            .map(decode)
+            .collect()
+    }
+}
+
+#[async_trait]
+impl RecordStore for SqlStore {
+    #[tracing::instrument(skip_all, fields(n = source_ids.len()))]
+    async fn patient_ids_by_source(
+        &self,
+        source_ids: &[String],
+    ) -> StoreResult<BTreeMap<String, PatientId>> {
+        let wanted = distinct(source_ids.iter().map(String::as_str));
+        let mut out = BTreeMap::new();
+        for chunk in wanted.chunks(IN_CHUNK) {
+            let sql = format!(
+                "SELECT id, source_id FROM patients WHERE source_id IN ({})",
+                placeholders(self.backend, 1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for s in chunk {
+                q = q.bind(*s);
+            }
+            for r in q.fetch_all(&self.pool).await.map_err(map_err)? {
+                out.insert(
+                    row::text(&r, "source_id")?,
+                    row::id(&r, "id", PatientId::parse)?,
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    #[tracing::instrument(skip_all, fields(patients = batch.patients.len(), items = batch.items.len()))]
+    async fn import_batch(&self, batch: &ImportBatch) -> StoreResult<WrittenCounts> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let counts = self.write_batch(&mut tx, batch).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(counts)
     }
 
-    #[tracing::instrument(skip_all, fields(resource_type, n = source_ids.len()))]
+    #[tracing::instrument(skip_all, fields(resource_type = %resource_type, n = source_ids.len()))]
     async fn count_by_source(
         &self,
         resource_type: &str,
@@ -618,6 +629,23 @@ impl RecordStore for SqlStore {
             .as_ref()
             .map(patient_from_row)
             .transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn patient_by_mrn(&self, mrn: &str) -> StoreResult<Option<Patient>> {
+        let sql = format!("SELECT {PATIENT_COLS} FROM patients WHERE mrn = $1 ORDER BY id LIMIT 2");
+        let rows = sqlx::query(&sql)
+            .bind(mrn)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        match rows.as_slice() {
+            [] => Ok(None),
+            [one] => patient_from_row(one).map(Some),
+            _ => Err(StoreError::Conflict(
+                "more than one patient has this MRN".into(),
+            )),
+        }
     }
 
     #[tracing::instrument(skip_all, fields(n = ids.len()))]

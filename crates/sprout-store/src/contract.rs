@@ -18,7 +18,12 @@ use std::sync::Arc;
 
 /// Runs every contract check against `store`, panicking on the first failure.
 pub async fn run_all(store: Arc<dyn Store>) {
+    assert!(
+        !store.has_any_account().await.unwrap(),
+        "run_all needs an empty store"
+    );
     records_round_trip(store.as_ref()).await;
+    mrn_lookup(store.as_ref()).await;
     reimport_keeps_ids_and_counts(store.as_ref()).await;
     reimport_updates_changed_resources(store.as_ref()).await;
     failed_batch_writes_nothing(store.as_ref()).await;
@@ -27,6 +32,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     relationships(store.as_ref()).await;
     sessions(store.as_ref()).await;
     audit(store.as_ref()).await;
+    seed_batch(store.as_ref()).await;
+    assert!(store.has_any_account().await.unwrap());
 }
 
 fn pid(s: &str) -> PatientId {
@@ -62,7 +69,7 @@ fn full_patient(prefix: &str, n: u32, birth: Date) -> Patient {
     Patient {
         id: pid(&format!("{prefix}-p{n}")),
         source_id: Some(format!("{prefix}-src-p{n}")),
-        mrn: Some(format!("MRN-{n}")),
+        mrn: Some(format!("{prefix}-MRN-{n}")),
         given_name: "Ana María".into(),
         family_name: "O'Neil-García".into(),
         birth_date: birth,
@@ -480,6 +487,16 @@ pub async fn records_round_trip(store: &dyn Store) {
         "patients oldest first, unknown skipped"
     );
     assert!(store.patients(&[]).await.unwrap().is_empty());
+    assert_eq!(
+        store.patient_by_mrn("rt-MRN-1").await.unwrap(),
+        Some(older.clone())
+    );
+    assert_eq!(
+        store.patient_by_mrn("rt-mrn-1").await.unwrap(),
+        None,
+        "MRNs are exact"
+    );
+    assert_eq!(store.patient_by_mrn("rt-MRN-2").await.unwrap(), None);
 
     assert_chart(store, x, &older.id, &items).await;
     let empty = store.item_counts(&younger.id).await.unwrap();
@@ -1250,4 +1267,130 @@ pub async fn audit(store: &dyn Store) {
             .len(),
         100
     );
+}
+
+/// A patient is found by MRN; two patients with one MRN are a conflict, not a
+/// guess.
+pub async fn mrn_lookup(store: &dyn Store) {
+    let a = full_patient("mrn", 1, date(2011, 1, 1));
+    let mut b = full_patient("mrn", 2, date(2012, 2, 2));
+    store
+        .import_batch(&ImportBatch {
+            patients: vec![a.clone(), b.clone()],
+            items: vec![],
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.patient_by_mrn("mrn-MRN-1").await.unwrap(),
+        Some(a.clone())
+    );
+    assert_eq!(
+        store.patient_by_mrn("mrn-MRN-2").await.unwrap(),
+        Some(b.clone())
+    );
+    b.mrn = a.mrn.clone();
+    store
+        .import_batch(&ImportBatch {
+            patients: vec![b],
+            items: vec![],
+        })
+        .await
+        .unwrap();
+    let err = store.patient_by_mrn("mrn-MRN-1").await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(_)),
+        "shared MRN: {err:?}"
+    );
+    assert_eq!(store.patient_by_mrn("mrn-MRN-2").await.unwrap(), None);
+}
+
+/// Seeding writes records, accounts and relationships together, or nothing.
+pub async fn seed_batch(store: &dyn Store) {
+    let x = "seed";
+    let kid = bare_patient(x, 1, date(2014, 4, 4));
+    let items = chart(x, &kid.id);
+    let mut parent = new_account("seed-parent", " Seed.Parent@Example.org");
+    parent.status = AccountStatus::Active;
+    let rel = ProxyRelationship {
+        id: "seed-rel".into(),
+        account_id: parent.id.clone(),
+        patient_id: kid.id.clone(),
+        kind: RelationshipKind::Parent,
+        granted_on: date(2014, 4, 5),
+        verified_on: Some(date(2014, 4, 5)),
+        patient_approved_on: None,
+        sections_hidden: vec![],
+        evidence_on_file: false,
+        expires_on: None,
+        revoked_on: None,
+    };
+    let batch = ImportBatch {
+        patients: vec![kid.clone()],
+        items: items.clone(),
+    };
+
+    // A relationship to an unknown patient undoes the whole seed.
+    let mut bad = rel.clone();
+    bad.id = "seed-rel-bad".into();
+    bad.patient_id = pid("seed-no-such-patient");
+    let err = store
+        .seed_batch(&batch, std::slice::from_ref(&parent), &[rel.clone(), bad])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::NotFound),
+        "unknown patient: {err:?}"
+    );
+    assert_eq!(store.patient(&kid.id).await.unwrap(), None);
+    assert_eq!(store.account(&parent.id).await.unwrap(), None);
+    assert!(store
+        .relationships_of_patient(&kid.id)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let written = store
+        .seed_batch(
+            &batch,
+            std::slice::from_ref(&parent),
+            std::slice::from_ref(&rel),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        written,
+        counts(&[
+            ("Patient", 1),
+            ("Encounter", 3),
+            ("Observation", 4),
+            ("Immunization", 3),
+            ("MedicationRequest", 2),
+            ("AllergyIntolerance", 2),
+            ("Condition", 2),
+            ("Account", 1),
+            ("RelatedPerson", 1),
+        ])
+    );
+    assert_eq!(store.patient(&kid.id).await.unwrap(), Some(kid.clone()));
+    assert_chart(store, x, &kid.id, &items).await;
+    let (acct, hash) = store
+        .account_by_email("seed.parent@example.org")
+        .await
+        .unwrap()
+        .expect("seeded account");
+    assert_eq!(acct.id, parent.id);
+    assert_eq!(acct.status, AccountStatus::Active);
+    assert_eq!(hash, parent.password_hash);
+    assert_eq!(
+        store.relationships_of_account(&parent.id).await.unwrap(),
+        vec![rel.clone()]
+    );
+
+    // Seeding the same accounts again is a conflict and changes nothing.
+    let err = store
+        .seed_batch(&ImportBatch::default(), &[parent], &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "duplicate: {err:?}");
 }

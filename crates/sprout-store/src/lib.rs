@@ -93,6 +93,10 @@ pub trait RecordStore: Send + Sync {
     /// One patient.
     async fn patient(&self, id: &PatientId) -> StoreResult<Option<Patient>>;
 
+    /// The patient with this medical record number, if any.
+    /// [`StoreError::Conflict`] when more than one patient has it.
+    async fn patient_by_mrn(&self, mrn: &str) -> StoreResult<Option<Patient>>;
+
     /// Several patients, ordered by birth date (oldest first); unknown ids are skipped.
     async fn patients(&self, ids: &[PatientId]) -> StoreResult<Vec<Patient>>;
 
@@ -160,6 +164,9 @@ pub trait AccountStore: Send + Sync {
 
     /// Sets the status (activate, deactivate).
     async fn set_account_status(&self, id: &AccountId, status: AccountStatus) -> StoreResult<()>;
+
+    /// Whether any account exists at all (a fresh database has none).
+    async fn has_any_account(&self) -> StoreResult<bool>;
 }
 
 /// Proxy relationships (FHIR RelatedPerson).
@@ -265,10 +272,33 @@ pub trait AuditStore: Send + Sync {
     async fn audit_events(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEvent>>;
 }
 
-/// Everything a Sprout server needs from its database.
-pub trait Store: RecordStore + AccountStore + ProxyStore + SessionStore + AuditStore {}
+/// Bulk writes that span aggregates, for seeding (the demo practice).
+#[async_trait]
+pub trait SeedStore: Send + Sync {
+    /// Writes a record batch (as [`RecordStore::import_batch`]), then creates
+    /// the accounts, then adds the relationships, all in one transaction: all
+    /// of it or none of it. Returns the counts of `import_batch` plus
+    /// `"Account"` and `"RelatedPerson"`. [`StoreError::Conflict`] for an email
+    /// or id already in use, [`StoreError::NotFound`] for a relationship or
+    /// account naming an unknown patient or account.
+    async fn seed_batch(
+        &self,
+        batch: &ImportBatch,
+        accounts: &[NewAccount],
+        relationships: &[ProxyRelationship],
+    ) -> StoreResult<WrittenCounts>;
+}
 
-impl<T: RecordStore + AccountStore + ProxyStore + SessionStore + AuditStore> Store for T {}
+/// Everything a Sprout server needs from its database.
+pub trait Store:
+    RecordStore + AccountStore + ProxyStore + SessionStore + AuditStore + SeedStore
+{
+}
+
+impl<T: RecordStore + AccountStore + ProxyStore + SessionStore + AuditStore + SeedStore> Store
+    for T
+{
+}
 
 /// Normalises an email for storage and comparison: trimmed, lowercased.
 pub fn normalize_email(email: &str) -> String {

@@ -4,6 +4,7 @@
 ## Frame
 
 skip-to-content = Skip to main content
+language-change = Change language
 language-switch = Language
 sign-out = Sign out
 signed-in-as = Signed in as { $name }

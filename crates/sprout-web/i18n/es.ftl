@@ -4,6 +4,7 @@
 ## Marco
 
 skip-to-content = Ir al contenido principal
+language-change = Cambiar idioma
 language-switch = Idioma
 sign-out = Cerrar sesión
 signed-in-as = Sesión iniciada como { $name }

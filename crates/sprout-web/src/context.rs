@@ -12,7 +12,7 @@ use crate::error::{WebError, WebResult};
 use crate::i18n::{negotiate, Locale};
 use crate::views::{self, Chrome};
 use crate::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
@@ -175,6 +175,13 @@ async fn context_inner(
             .and_then(|v| v.to_str().ok()),
     );
 
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(none)", |m| m.as_str())
+        .to_owned();
+    let started = std::time::Instant::now();
     let path = req
         .uri()
         .path_and_query()
@@ -212,6 +219,14 @@ async fn context_inner(
     if let Some(t) = new_csrf {
         append_cookie(&mut resp, &auth::set_cookie(CSRF_COOKIE, &t, None, secure));
     }
+    // The route template, never the path itself (no ids in logs).
+    tracing::info!(
+        %method,
+        route,
+        status = resp.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         resp.headers_mut()
             .insert(HeaderName::from_static("x-request-id"), v);

@@ -125,6 +125,26 @@ async fn sign_in_and_failed_sign_in() {
     assert!(!cookie.contains("Secure"));
     let token = cookie["sprout_session=".len()..].split(';').next().unwrap();
     assert_eq!(token.len(), 43, "32 bytes base64url");
+    // The database keeps the token's SHA-256, never the token.
+    use sha2::Digest;
+    let hash: String = sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let session = app
+        .store
+        .session(&hash)
+        .await
+        .unwrap()
+        .expect("session row");
+    assert_eq!(session.account_id, app.parent);
+    assert!(app.store.session(token).await.unwrap().is_none());
+    let created: jiff::Timestamp = session.created_at.parse().unwrap();
+    let expires: jiff::Timestamp = session.expires_at.parse().unwrap();
+    assert_eq!(
+        expires.duration_since(created),
+        SignedDuration::from_hours(12)
+    );
 
     let home = b.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
@@ -661,4 +681,71 @@ async fn junk_input_never_causes_a_server_error() {
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     let p = junk.get("/login").await;
     assert_eq!(p.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn restricted_items_are_absent_for_proxies_not_teased() {
+    let app = start().await;
+    let mut item = immunization(
+        &app.ana,
+        "ana-secret",
+        "62",
+        "HPV quadrivalent",
+        "completed",
+        None,
+        jiff::civil::date(2025, 9, 1),
+    );
+    if let sprout_domain::record::RecordItem::Immunization(i) = &mut item {
+        i.meta.labels.confidentiality = sprout_domain::record::Confidentiality::Restricted;
+    }
+    app.store
+        .import_batch(&sprout_store::ImportBatch {
+            patients: vec![],
+            items: vec![item],
+        })
+        .await
+        .unwrap();
+    let b = Browser::new(&app);
+    b.sign_in(PARENT_EMAIL, PASSWORD).await;
+    let page = b.get(&format!("/patients/{}/immunizations", app.ana)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("HPV"));
+    assert!(!page.body.contains("September 1, 2025"));
+    let summary = b.get(&format!("/patients/{}", app.ana)).await;
+    assert!(
+        summary.body.contains("class=\"count\">3<"),
+        "still 3, the hidden one not counted"
+    );
+
+    // A clinician sees it.
+    let nurse = Browser::new(&app);
+    nurse.sign_in(NURSE_EMAIL, PASSWORD).await;
+    let page = nurse
+        .get(&format!("/patients/{}/immunizations", app.ana))
+        .await;
+    assert!(!page.body.contains("HPV"), "a nurse is not a clinician");
+}
+
+#[tokio::test]
+async fn secure_cookies_when_configured() {
+    let app = start_with(sprout_web::WebConfig {
+        secure_cookies: true,
+        ..sprout_web::WebConfig::default()
+    })
+    .await;
+    let b = Browser::new(&app);
+    let login = b.get("/login").await;
+    assert!(login
+        .set_cookies()
+        .iter()
+        .any(|c| c.starts_with("sprout_csrf=") && c.contains("; Secure")));
+    // (A real browser would not send a Secure cookie over http; this client does,
+    // which lets the test sign in.)
+    let ok = b.sign_in(PARENT_EMAIL, PASSWORD).await;
+    let cookie = ok
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("sprout_session="))
+        .unwrap();
+    assert!(cookie.contains("; Secure"));
 }

@@ -336,7 +336,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             } else {
                 print!("{report}");
             }
-            Ok(if report.all_imported() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+            Ok(if report.rejected_count() == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
         }
         Command::Staff { what: StaffCommand::Add { email, name, role, password, db } } => {
             let role: StaffRole = role

@@ -130,7 +130,7 @@ fn blood_pressure(p: &PatientId, src: &str, sys: f64, dia: f64, when: &str) -> R
     })
 }
 
-fn immunization(
+pub fn immunization(
     p: &PatientId,
     src: &str,
     cvx: &str,
@@ -316,6 +316,11 @@ async fn account(store: &dyn Store, email: &str, name: &str, role: Option<StaffR
 /// Starts a fresh server: Maria is the parent of Ana and Ben; Sam of Cara; a
 /// nurse and an admin work at the practice.
 pub async fn start() -> App {
+    start_with(WebConfig::default()).await
+}
+
+/// [`start`] with other settings.
+pub async fn start_with(config: WebConfig) -> App {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/sprout.db", dir.path().display());
     let store: Arc<dyn Store> = Arc::new(sprout_store_sqlite::open(&url).await.unwrap());
@@ -362,7 +367,7 @@ pub async fn start() -> App {
         .unwrap();
 
     let clock = Arc::new(FixedClock::new(TODAY));
-    let state = AppState::new(store.clone(), clock.clone(), WebConfig::default());
+    let state = AppState::new(store.clone(), clock.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
