@@ -10,6 +10,7 @@ pub mod age;
 pub mod cvx;
 pub mod growth;
 pub mod ids;
+pub mod immunization;
 pub mod people;
 pub mod policy;
 pub mod record;

@@ -219,8 +219,9 @@ async fn context_inner(
     if let Some(t) = new_csrf {
         append_cookie(&mut resp, &auth::set_cookie(CSRF_COOKIE, &t, None, secure));
     }
-    // The route template, never the path itself (no ids in logs).
-    tracing::info!(
+    // The route template, never the path itself (no ids in logs). Debug level:
+    // one line per request would cost throughput at info.
+    tracing::debug!(
         %method,
         route,
         status = resp.status().as_u16(),
@@ -377,7 +378,7 @@ fn error_page(state: &AppState, ctx: Option<&Ctx>, fallback: Locale, status: Sta
         400..=499 => ("error-400-title", "error-400-body"),
         _ => ("error-500-title", "error-500-body"),
     };
-    let chrome = Chrome::new(t, t.get(title), ctx, Some("/"));
+    let chrome = Chrome::new(state, t, t.get(title), ctx, Some("/"));
     views::render(&views::ErrorPage {
         c: chrome,
         title: t.get(title),

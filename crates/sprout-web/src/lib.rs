@@ -60,6 +60,9 @@ pub struct WebConfig {
     pub public_origin: Option<String>,
     /// How long a session lasts after sign-in (absolute). Default: 12 hours.
     pub session_lifetime: SignedDuration,
+    /// The practice's name, shown as the portal's brand and in window titles.
+    /// Default: "Sprout".
+    pub practice_name: String,
 }
 
 impl Default for WebConfig {
@@ -69,6 +72,7 @@ impl Default for WebConfig {
             time_zone: TimeZone::system(),
             public_origin: None,
             session_lifetime: SignedDuration::from_hours(12),
+            practice_name: "Sprout".to_owned(),
         }
     }
 }
@@ -140,6 +144,7 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(signin::login_form).post(signin::login))
         .route("/logout", post(signin::logout))
         .route("/locale", post(signin::set_locale))
+        .route("/find", post(pages::find_patient))
         .route("/patients/{id}", get(pages::patient_summary))
         .route("/patients/{id}/{section}", get(pages::patient_section))
         .fallback(not_found)

@@ -10,9 +10,10 @@ use crate::views::{
     self, Chrome, CountLink, HomePage, ListPage, PatientFrame, Row, StaffHomePage, SummaryPage, Tab,
 };
 use crate::AppState;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Form, Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
 use sprout_domain::record::Section;
 
 /// One page of a patient's record.
@@ -107,9 +108,11 @@ pub(crate) async fn home(
     );
     if let Some(role) = user.actor.staff_role {
         let page = StaffHomePage {
-            c: Chrome::new(t, t.get("staff-home-title"), Some(&ctx), None),
+            c: Chrome::new(&state, t, t.get("staff-home-title"), Some(&ctx), None),
             greeting,
             role: t.get(&format!("staff-role-{}", role.code())),
+            mrn: String::new(),
+            notice: None,
         };
         return Ok(Html(views::render(&page)?).into_response());
     }
@@ -120,9 +123,55 @@ pub(crate) async fn home(
         .map(|p| present::patient_link(&t, p, today, Page::Summary.href(p.id.as_str())))
         .collect();
     let page = HomePage {
-        c: Chrome::new(t, t.get("home-title"), Some(&ctx), None),
+        c: Chrome::new(&state, t, t.get("home-title"), Some(&ctx), None),
         greeting,
         patients,
+    };
+    Ok(Html(views::render(&page)?).into_response())
+}
+
+/// The staff search form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct FindForm {
+    csrf: String,
+    mrn: String,
+}
+
+/// Longest medical record number searched for.
+const MAX_MRN: usize = 64;
+
+/// `POST /find`: a staff member opens a patient by medical record number (a
+/// POST, so the MRN stays out of URLs and browser history).
+pub(crate) async fn find_patient(
+    State(state): State<AppState>,
+    Authed { ctx, user }: Authed,
+    form: Result<Form<FindForm>, FormRejection>,
+) -> WebResult<Response> {
+    let Form(form) = form?;
+    ctx.check_csrf(&form.csrf)?;
+    let Some(role) = user.actor.staff_role else {
+        return Err(WebError::NotFound);
+    };
+    let mrn = form.mrn.trim();
+    let found = if mrn.is_empty() || mrn.len() > MAX_MRN {
+        None
+    } else {
+        read::find_by_mrn(&state, &ctx, &user, mrn).await?
+    };
+    if let Some(id) = found {
+        return Ok(Redirect::to(&Page::Summary.href(id.as_str())).into_response());
+    }
+    let t = state.i18n().tr(ctx.locale);
+    let page = StaffHomePage {
+        c: Chrome::new(&state, t, t.get("staff-home-title"), Some(&ctx), Some("/")),
+        greeting: t.with(
+            "home-greeting",
+            &[("name", Arg::Text(&user.account.display_name))],
+        ),
+        role: t.get(&format!("staff-role-{}", role.code())),
+        mrn: mrn.chars().take(MAX_MRN).collect(),
+        notice: Some(t.get("staff-find-none")),
     };
     Ok(Html(views::render(&page)?).into_response())
 }
@@ -163,7 +212,7 @@ async fn show(
     let t = state.i18n().tr(ctx.locale);
     let f = frame(state, &t, &g, page).await?;
     let title = format!("{} · {}", t.get(page.tab_key()), f.patient.name);
-    let c = Chrome::new(t, title, Some(ctx), None);
+    let c = Chrome::new(state, t, title, Some(ctx), None);
     let (heading, empty, rows): (&str, &str, Vec<Row>) = match page {
         Page::Summary => return summary(state, t, c, f, &g).await,
         Page::Vitals => (

@@ -299,6 +299,61 @@ impl Granted {
     }
 }
 
+/// Finds the patient with a medical record number for a staff member, if the
+/// decision lets them see that patient's demographics. Audited as a `read` of
+/// `patient-search` (the MRN itself is not stored in the event).
+///
+/// # Errors
+/// [`WebError::Store`] when the database fails.
+pub(crate) async fn find_by_mrn(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &SignedIn,
+    mrn: &str,
+) -> WebResult<Option<PatientId>> {
+    let actor = &user.actor;
+    let role = audit::role_of(actor, None, &[]);
+    let found = match state.store().patient_by_mrn(mrn).await {
+        Ok(p) => p,
+        Err(sprout_store::StoreError::Conflict(_)) => {
+            tracing::warn!("more than one patient shares a medical record number");
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let today = state.clock().today();
+    let (outcome, reason, patient) = match &found {
+        None => (Outcome::Failure, "not-found", None),
+        Some(p) => {
+            let d = decide(actor, &p.id, &[], Section::Demographics, today);
+            if d.allow {
+                (Outcome::Success, d.reason.code(), Some(&p.id))
+            } else {
+                (Outcome::Denied, d.reason.code(), Some(&p.id))
+            }
+        }
+    };
+    audit::record(
+        state,
+        ctx,
+        Entry {
+            account_id: Some(&actor.account_id),
+            actor_role: &role,
+            patient_id: patient,
+            action: "read",
+            object_type: "patient-search",
+            object_id: None,
+            outcome,
+            reason: Some(reason),
+        },
+    )
+    .await?;
+    Ok(match outcome {
+        Outcome::Success => patient.cloned(),
+        _ => None,
+    })
+}
+
 /// Counts per section; `None` where the user may not see the section.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SectionCounts {

@@ -84,7 +84,7 @@ fn login_page(
     // Re-show at most a plausible email; never the password.
     let email: String = email.chars().take(MAX_EMAIL).collect();
     views::render(&LoginPage {
-        c: Chrome::new(t, t.get("login-title"), Some(ctx), Some("/login")),
+        c: Chrome::new(state, t, t.get("login-title"), Some(ctx), Some("/login")),
         email,
         error,
         next: safe_local_path(next).to_owned(),

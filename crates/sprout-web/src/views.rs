@@ -40,6 +40,8 @@ pub(crate) struct Chrome<'a> {
     pub user_name: Option<String>,
     /// Whether to draw the forms (false on bare error pages without a context).
     pub forms: bool,
+    /// The practice's name (brand and window title).
+    pub practice: String,
 }
 
 /// One choice of the language switch.
@@ -52,8 +54,15 @@ pub(crate) struct LangChoice {
 impl<'a> Chrome<'a> {
     /// The frame for a request; `return_to` overrides the current path as the
     /// language switch's return (error pages return home).
-    pub fn new(t: Tr<'a>, title: String, ctx: Option<&Ctx>, return_to: Option<&str>) -> Self {
+    pub fn new(
+        state: &crate::AppState,
+        t: Tr<'a>,
+        title: String,
+        ctx: Option<&Ctx>,
+        return_to: Option<&str>,
+    ) -> Self {
         Self {
+            practice: state.config().practice_name.clone(),
             t,
             title,
             csrf: ctx.map(|c| c.csrf_token().to_owned()).unwrap_or_default(),
@@ -142,6 +151,10 @@ pub(crate) struct StaffHomePage<'a> {
     pub c: Chrome<'a>,
     pub greeting: String,
     pub role: String,
+    /// The MRN searched for, re-shown.
+    pub mrn: String,
+    /// "No patient has that number", after a search that found none.
+    pub notice: Option<String>,
 }
 
 /// One tab of the patient navigation.

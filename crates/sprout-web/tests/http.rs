@@ -559,6 +559,47 @@ async fn staff_homes_and_roles() {
     assert_eq!(ev[0].actor_role, "nurse");
     assert_eq!(ev[0].reason.as_deref(), Some("staff-role"));
 
+    // Staff open a patient by medical record number (trimmed); audited.
+    let csrf = home.csrf();
+    let found = nurse
+        .post("/find", &[("csrf", &csrf), ("mrn", " MRN-CARA ")])
+        .await;
+    assert_eq!(found.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        found.location(),
+        Some(format!("/patients/{}", app.cara).as_str())
+    );
+    let none = nurse
+        .post("/find", &[("csrf", &csrf), ("mrn", "MRN-NOBODY")])
+        .await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert!(none
+        .body
+        .contains("No patient you may see has that medical record number"));
+    assert!(none.body.contains("value=\"MRN-NOBODY\""));
+    let searches = audit(&app, Some("read"), None).await;
+    let searches: Vec<_> = searches
+        .iter()
+        .filter(|e| e.object_type == "patient-search")
+        .collect();
+    assert_eq!(searches.len(), 2);
+    assert!(searches
+        .iter()
+        .any(|e| e.outcome == "success" && e.patient_id.as_ref() == Some(&app.cara)));
+    assert!(searches.iter().any(|e| e.outcome == "failure"));
+    // Without the token: refused.
+    let p = nurse.post("/find", &[("mrn", "MRN-CARA")]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+
+    // A parent cannot search.
+    let parent = Browser::new(&app);
+    parent.sign_in(PARENT_EMAIL, PASSWORD).await;
+    let csrf = parent.get("/").await.csrf();
+    let p = parent
+        .post("/find", &[("csrf", &csrf), ("mrn", "MRN-CARA")])
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+
     // The practice administrator sees no clinical sections.
     let admin = Browser::new(&app);
     admin.sign_in(ADMIN_EMAIL, PASSWORD).await;
@@ -567,6 +608,16 @@ async fn staff_homes_and_roles() {
     let ev = audit(&app, Some("read"), Some(&app.cara)).await;
     assert_eq!(ev[0].outcome, "denied");
     assert_eq!(ev[0].actor_role, "admin");
+    // Nor can the administrator find patients to open.
+    let csrf = admin.get("/").await.csrf();
+    let p = admin
+        .post("/find", &[("csrf", &csrf), ("mrn", "MRN-CARA")])
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("No patient you may see"));
+    let ev = audit(&app, Some("read"), Some(&app.cara)).await;
+    assert_eq!(ev[0].object_type, "patient-search");
+    assert_eq!(ev[0].outcome, "denied");
 }
 
 #[tokio::test]
@@ -727,14 +778,18 @@ async fn restricted_items_are_absent_for_proxies_not_teased() {
 }
 
 #[tokio::test]
-async fn secure_cookies_when_configured() {
+async fn secure_cookies_and_practice_name_when_configured() {
     let app = start_with(sprout_web::WebConfig {
         secure_cookies: true,
+        practice_name: "Main Street Pediatrics".into(),
         ..sprout_web::WebConfig::default()
     })
     .await;
     let b = Browser::new(&app);
     let login = b.get("/login").await;
+    assert!(login
+        .body
+        .contains("<title>Sign in – Main Street Pediatrics</title>"));
     assert!(login
         .set_cookies()
         .iter()

@@ -68,7 +68,7 @@ pub fn patient(id: &PatientId, given: &str, family: &str, born: Date) -> Patient
     Patient {
         id: id.clone(),
         source_id: Some(format!("src-{id}")),
-        mrn: Some(format!("MRN-{}", &id.as_str()[..6])),
+        mrn: Some(format!("MRN-{}", given.to_uppercase())),
         given_name: given.into(),
         family_name: family.into(),
         birth_date: born,
