@@ -73,8 +73,12 @@ for (const viewport of [{ width: 1280, height: 900, name: 'desktop' }, { width: 
       assert.match(await page.locator('main').innerText(), /Vacunas/);
       await shot(page, `${viewport.name}-immunizations-es`);
 
-      // Sign out; the old page is not reachable afterwards.
-      await page.getByRole('button', { name: /cerrar sesión/i }).click();
+      // Back to English (the choice is stored on the account), then sign out;
+      // the old page is not reachable afterwards.
+      await page.getByLabel(/idioma|language/i).selectOption('en');
+      await page.getByRole('button', { name: /change language|cambiar idioma/i }).click();
+      assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+      await page.getByRole('button', { name: /sign out/i }).click();
       await page.waitForURL(/\/login/);
       await page.goto(`${base}/patients/${second.id}/immunizations`);
       await page.waitForURL(/\/login/);

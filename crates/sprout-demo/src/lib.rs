@@ -158,8 +158,14 @@ impl Generator {
         let mut fam = DemoFamily::default();
         // Parents.
         let two_parents = n == 1 || self.rng.random_bool(0.7);
-        let mother = ADULTS_F[self.rng.random_range(0..ADULTS_F.len())];
-        let father = ADULTS_M[self.rng.random_range(0..ADULTS_M.len())];
+        let (mother, father) = if n == 1 {
+            ("Maria", "Carlos")
+        } else {
+            (
+                ADULTS_F[self.rng.random_range(0..ADULTS_F.len())],
+                ADULTS_M[self.rng.random_range(0..ADULTS_M.len())],
+            )
+        };
         let mut parents = vec![(mother, "parent-f")];
         if two_parents {
             parents.push((father, "parent-m"));
@@ -186,7 +192,11 @@ impl Generator {
             let birth = self.today.checked_sub(age_days.days()).unwrap_or(self.today);
             let female = if n == 1 { i % 2 == 0 } else { self.rng.random_bool(0.5) };
             let names = if female { GIRLS } else { BOYS };
-            let given = names[(n * 7 + i * 3 + self.rng.random_range(0..names.len())) % names.len()];
+            // Siblings never share a first name.
+            let mut given = names[self.rng.random_range(0..names.len())];
+            while fam.patients.iter().any(|p: &Patient| p.given_name == given) {
+                given = names[self.rng.random_range(0..names.len())];
+            }
             let patient = Patient {
                 id: PatientId::from_random(self.random_bytes()),
                 source_id: Some(format!("demo-{n}-{i}")),
@@ -565,6 +575,11 @@ mod tests {
             })
             .collect();
         assert_eq!(ages, vec![0, 5, 12, 16, 18]);
+        let mut names: Vec<_> = fam.patients.iter().map(|p| p.given_name.clone()).collect();
+        names.dedup();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 5, "siblings have distinct first names");
         // Two parents linked to every child, three teenagers with own logins.
         assert_eq!(fam.relationships.len(), 10);
         assert_eq!(fam.accounts.iter().filter(|a| a.role == DemoRole::Patient).count(), 3);

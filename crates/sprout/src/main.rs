@@ -191,6 +191,7 @@ fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| "sprout=info,sprout_web=info,warn".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

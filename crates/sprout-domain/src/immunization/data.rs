@@ -446,7 +446,7 @@ pub struct Age {
     /// Earliest recommended age.
     #[serde(default)]
     pub earliest_rec: Option<Period>,
-    /// Latest recommended age (past due from the day before... see forecast).
+    /// Latest recommended age: the forecast's past-due date is the day before.
     #[serde(default)]
     pub latest_rec: Option<Period>,
     /// Maximum age (exclusive).

@@ -697,7 +697,7 @@ fn forecast_dates(
     let mut latest_rec_interval: Option<Date> = None;
     for iv in relevant_intervals(&sd.intervals, on) {
         let Some(reference) =
-            interval_reference(ctx, ar, run, iv, all, on.tomorrow().unwrap_or(on))
+            interval_reference(ctx, ar, run, iv, all, Date::MAX)
         else {
             continue;
         };
