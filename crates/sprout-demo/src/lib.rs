@@ -223,6 +223,20 @@ impl Generator {
                     status: AccountStatus::Active,
                 });
             }
+            // Adolescents (12 to 17) approve their parents' access, as the
+            // default policy asks (ACCESS-POLICY.md rule 4): the showcase
+            // 16-year-old has, the showcase 12-year-old has not yet (the demo
+            // lets her do it), and most teenagers of other families have.
+            let twelfth = sprout_domain::age::date_of_age(birth, 12, Default::default());
+            let approved_on = if (12..18).contains(&age_years) {
+                let approve = if n == 1 { age_years == 16 } else { self.rng.random_bool(0.8) };
+                approve.then(|| {
+                    let after = self.rng.random_range(1..60);
+                    twelfth.checked_add(after.days()).unwrap_or(twelfth).min(self.today)
+                })
+            } else {
+                None
+            };
             for (pi, parent) in parent_ids.iter().enumerate() {
                 let granted = birth.checked_add(((pi as i64) * 2 + 7).days()).unwrap_or(birth);
                 fam.relationships.push(ProxyRelationship {
@@ -232,9 +246,10 @@ impl Generator {
                     kind: RelationshipKind::Parent,
                     granted_on: granted.min(self.today),
                     verified_on: Some(granted.min(self.today)),
-                    patient_approved_on: None,
+                    patient_approved_on: approved_on,
                     sections_hidden: Vec::new(),
                     evidence_on_file: false,
+                    evidence_expires_on: None,
                     expires_on: None,
                     revoked_on: None,
                 });
@@ -351,6 +366,45 @@ impl Generator {
                             unit: Some("mm[Hg]".into()),
                         },
                     ],
+                    encounter_source_id: Some(enc_source.clone()),
+                }));
+            }
+            // Screening labs at the visits where Bright Futures asks for them.
+            for &(at, loinc, display, value, unit) in schedule::SCREENING_LABS {
+                if at == months {
+                    let v = value * (1.0 + self.rng.random_range(-0.08..0.08));
+                    let meta = self.meta(p, "lab");
+                    items.push(RecordItem::Observation(Observation {
+                        meta,
+                        category: ObservationCategory::Laboratory,
+                        status: "final".into(),
+                        loinc: Some(loinc.into()),
+                        display: display.into(),
+                        effective: Some(when.clone()),
+                        value: Some((v * 10.0).round() / 10.0),
+                        unit: Some(unit.into()),
+                        value_text: None,
+                        components: Vec::new(),
+                        encounter_source_id: Some(enc_source.clone()),
+                    }));
+                }
+            }
+            // A confidential sexual-health screen at the 16-year visit: labelled
+            // so the access policy keeps it from proxies.
+            if months == 192 {
+                let mut meta = self.meta(p, "lab");
+                meta.labels.sensitivity = vec![sprout_domain::record::Sensitivity::SexualHealth];
+                items.push(RecordItem::Observation(Observation {
+                    meta,
+                    category: ObservationCategory::Laboratory,
+                    status: "final".into(),
+                    loinc: Some("21613-5".into()),
+                    display: "Chlamydia trachomatis DNA [Presence] in Specimen by NAA with probe detection".into(),
+                    effective: Some(when.clone()),
+                    value: None,
+                    unit: None,
+                    value_text: Some("Not detected".into()),
+                    components: Vec::new(),
                     encounter_source_id: Some(enc_source.clone()),
                 }));
             }

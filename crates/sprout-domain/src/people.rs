@@ -87,6 +87,11 @@ pub struct ProxyRelationship {
     pub sections_hidden: Vec<Section>,
     /// Guardianship papers or written consent on file.
     pub evidence_on_file: bool,
+    /// Last day the evidence on file is valid (guardianship papers with an
+    /// end date), if limited: from the day after, the policy reads the
+    /// evidence as no longer on file ([`Self::evidence_on_file_on`]).
+    #[serde(default)]
+    pub evidence_expires_on: Option<Date>,
     /// Last day of access, if limited.
     pub expires_on: Option<Date>,
     /// Day access was revoked, if it was.
@@ -101,5 +106,11 @@ impl ProxyRelationship {
         let revoked = self.revoked_on.is_some_and(|d| d <= today);
         let expired = self.expires_on.is_some_and(|d| today > d);
         !revoked && !expired && self.granted_on <= today
+    }
+
+    /// Whether the evidence (guardianship papers, written consent) counts as on
+    /// file on `today`: recorded, and `today` not after `evidence_expires_on`.
+    pub fn evidence_on_file_on(&self, today: Date) -> bool {
+        self.evidence_on_file && self.evidence_expires_on.is_none_or(|d| today <= d)
     }
 }

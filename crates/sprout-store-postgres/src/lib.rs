@@ -10,11 +10,23 @@ use sqlx::any::AnyPoolOptions;
 use std::time::Duration;
 
 /// The embedded migrations, in order (folder `migrations/` of this crate).
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "proxy_evidence_expiry",
+        sql: include_str!("../migrations/0002_proxy_evidence_expiry.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "outbox_notices_leases",
+        sql: include_str!("../migrations/0003_outbox_notices_leases.sql"),
+    },
+];
 
 /// Connections per app node.
 const MAX_CONNECTIONS: u32 = 16;

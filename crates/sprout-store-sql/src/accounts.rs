@@ -141,6 +141,24 @@ impl AccountStore for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn account_of_patient(&self, patient: &PatientId) -> StoreResult<Option<Account>> {
+        // One own login per patient is the rule; should there be more, an
+        // active one wins, then the lowest id, so the answer is stable.
+        let sql = format!(
+            "SELECT {ACCOUNT_COLS} FROM accounts WHERE patient_id = $1 \
+             ORDER BY CASE WHEN status = 'active' THEN 0 ELSE 1 END, id LIMIT 1"
+        );
+        sqlx::query(&sql)
+            .bind(patient.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?
+            .as_ref()
+            .map(account_from_row)
+            .transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn has_any_account(&self) -> StoreResult<bool> {
         Ok(sqlx::query("SELECT id FROM accounts LIMIT 1")
             .fetch_optional(&self.pool)
@@ -151,7 +169,8 @@ impl AccountStore for SqlStore {
 }
 
 const REL_COLS: &str = "id, account_id, patient_id, kind, granted_on, verified_on, \
-     patient_approved_on, sections_hidden, evidence_on_file, expires_on, revoked_on";
+     patient_approved_on, sections_hidden, evidence_on_file, expires_on, revoked_on, \
+     evidence_expires_on";
 
 fn sections_text(sections: &[Section]) -> String {
     sections
@@ -180,6 +199,7 @@ fn relationship_from_row(r: &AnyRow) -> StoreResult<ProxyRelationship> {
         patient_approved_on: row::opt_date(r, "patient_approved_on")?,
         sections_hidden,
         evidence_on_file: row::int(r, "evidence_on_file")? != 0,
+        evidence_expires_on: row::opt_date(r, "evidence_expires_on")?,
         expires_on: row::opt_date(r, "expires_on")?,
         revoked_on: row::opt_date(r, "revoked_on")?,
     })
@@ -189,8 +209,9 @@ fn relationship_from_row(r: &AnyRow) -> StoreResult<ProxyRelationship> {
 fn insert_relationship(rel: &ProxyRelationship) -> AnyQuery<'_> {
     sqlx::query(
         "INSERT INTO proxy_relationships (id, account_id, patient_id, kind, granted_on, \
-         verified_on, patient_approved_on, sections_hidden, evidence_on_file, expires_on, revoked_on) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         verified_on, patient_approved_on, sections_hidden, evidence_on_file, expires_on, revoked_on, \
+         evidence_expires_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(rel.id.as_str())
     .bind(rel.account_id.as_str())
@@ -203,6 +224,7 @@ fn insert_relationship(rel: &ProxyRelationship) -> AnyQuery<'_> {
     .bind(i64::from(rel.evidence_on_file))
     .bind(rel.expires_on.map(|d| d.to_string()))
     .bind(rel.revoked_on.map(|d| d.to_string()))
+    .bind(rel.evidence_expires_on.map(|d| d.to_string()))
 }
 
 impl SqlStore {
@@ -240,7 +262,8 @@ impl ProxyStore for SqlStore {
     async fn update_relationship(&self, rel: &ProxyRelationship) -> StoreResult<()> {
         let r = sqlx::query(
             "UPDATE proxy_relationships SET verified_on = $2, patient_approved_on = $3, \
-             sections_hidden = $4, evidence_on_file = $5, expires_on = $6, revoked_on = $7 \
+             sections_hidden = $4, evidence_on_file = $5, expires_on = $6, revoked_on = $7, \
+             evidence_expires_on = $8 \
              WHERE id = $1",
         )
         .bind(rel.id.as_str())
@@ -250,6 +273,7 @@ impl ProxyStore for SqlStore {
         .bind(i64::from(rel.evidence_on_file))
         .bind(rel.expires_on.map(|d| d.to_string()))
         .bind(rel.revoked_on.map(|d| d.to_string()))
+        .bind(rel.evidence_expires_on.map(|d| d.to_string()))
         .execute(&self.pool)
         .await
         .map_err(map_err)?;

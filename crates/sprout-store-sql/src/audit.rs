@@ -32,30 +32,35 @@ fn event_from_row(r: &AnyRow) -> StoreResult<AuditEvent> {
     })
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// The `INSERT` of one audit event, for [`AuditStore::append_audit`] and for
+/// writes that append their audit event in their own transaction (notices).
+pub(crate) fn insert_event(e: &AuditEvent) -> AnyQuery<'_> {
+    sqlx::query(
+        "INSERT INTO audit_events (at, account_id, actor_role, patient_id, action, \
+         object_type, object_id, outcome, reason, client_addr, request_id, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(e.at.as_str())
+    .bind(e.account_id.as_ref().map(AccountId::as_str))
+    .bind(e.actor_role.as_str())
+    .bind(e.patient_id.as_ref().map(PatientId::as_str))
+    .bind(e.action.as_str())
+    .bind(e.object_type.as_str())
+    .bind(e.object_id.as_deref())
+    .bind(e.outcome.as_str())
+    .bind(e.reason.as_deref())
+    .bind(e.client_addr.as_deref())
+    .bind(e.request_id.as_deref())
+    .bind(e.detail.as_deref())
+}
+
 #[async_trait]
 impl AuditStore for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn append_audit(&self, e: &AuditEvent) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO audit_events (at, account_id, actor_role, patient_id, action, \
-             object_type, object_id, outcome, reason, client_addr, request_id, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(e.at.as_str())
-        .bind(e.account_id.as_ref().map(AccountId::as_str))
-        .bind(e.actor_role.as_str())
-        .bind(e.patient_id.as_ref().map(PatientId::as_str))
-        .bind(e.action.as_str())
-        .bind(e.object_type.as_str())
-        .bind(e.object_id.as_deref())
-        .bind(e.outcome.as_str())
-        .bind(e.reason.as_deref())
-        .bind(e.client_addr.as_deref())
-        .bind(e.request_id.as_deref())
-        .bind(e.detail.as_deref())
-        .execute(&self.pool)
-        .await
-        .map_err(map_err)?;
+        insert_event(e).execute(&self.pool).await.map_err(map_err)?;
         Ok(())
     }
 

@@ -920,7 +920,24 @@ pub async fn accounts(store: &dyn Store) {
     store.create_account(&teen).await.unwrap();
     assert_eq!(
         store.account(&teen.id).await.unwrap().unwrap().patient_id,
-        Some(teen_patient.id)
+        Some(teen_patient.id.clone())
+    );
+    // The patient's own login, found from the patient; none for a patient
+    // without one.
+    assert_eq!(
+        store
+            .account_of_patient(&teen_patient.id)
+            .await
+            .unwrap()
+            .map(|a| a.id),
+        Some(teen.id.clone())
+    );
+    assert_eq!(
+        store
+            .account_of_patient(&pid("acct-no-such-patient"))
+            .await
+            .unwrap(),
+        None
     );
     let mut ghost = new_account("acct-ghost", "ghost@example.org");
     ghost.patient_id = Some(pid("acct-no-such-patient"));
@@ -964,6 +981,7 @@ pub async fn relationships(store: &dyn Store) {
         patient_approved_on: None,
         sections_hidden: vec![],
         evidence_on_file: false,
+        evidence_expires_on: None,
         expires_on: None,
         revoked_on: None,
     };
@@ -977,6 +995,7 @@ pub async fn relationships(store: &dyn Store) {
         patient_approved_on: Some(date(2019, 6, 3)),
         sections_hidden: vec![Section::Vitals, Section::LabResults],
         evidence_on_file: true,
+        evidence_expires_on: Some(date(2029, 12, 31)),
         expires_on: Some(date(2030, 1, 1)),
         revoked_on: Some(date(2025, 1, 1)),
     };
@@ -1035,6 +1054,7 @@ pub async fn relationships(store: &dyn Store) {
     updated.patient_approved_on = Some(date(2024, 5, 5));
     updated.sections_hidden = vec![Section::Problems, Section::Messages, Section::Billing];
     updated.evidence_on_file = true;
+    updated.evidence_expires_on = Some(date(2027, 3, 31));
     updated.expires_on = Some(date(2026, 6, 30));
     updated.revoked_on = Some(date(2025, 12, 31));
     store.update_relationship(&updated).await.unwrap();
@@ -1043,6 +1063,7 @@ pub async fn relationships(store: &dyn Store) {
     cleared.patient_approved_on = None;
     cleared.sections_hidden = vec![];
     cleared.evidence_on_file = false;
+    cleared.evidence_expires_on = None;
     cleared.expires_on = None;
     cleared.revoked_on = None;
     store.update_relationship(&cleared).await.unwrap();
@@ -1322,6 +1343,7 @@ pub async fn seed_batch(store: &dyn Store) {
         patient_approved_on: None,
         sections_hidden: vec![],
         evidence_on_file: false,
+        evidence_expires_on: None,
         expires_on: None,
         revoked_on: None,
     };

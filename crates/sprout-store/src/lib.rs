@@ -8,6 +8,7 @@
 pub mod contract;
 
 use async_trait::async_trait;
+use jiff::civil::Date;
 use serde::Serialize;
 use sprout_domain::people::{Account, AccountStatus, ProxyRelationship, StaffRole};
 use sprout_domain::record::{
@@ -167,6 +168,11 @@ pub trait AccountStore: Send + Sync {
 
     /// Whether any account exists at all (a fresh database has none).
     async fn has_any_account(&self) -> StoreResult<bool>;
+
+    /// The patient's own login (the account whose `patient_id` is this
+    /// patient), if any, whatever its status. The access policy reads its
+    /// status (rule 3) and email (rule 5).
+    async fn account_of_patient(&self, patient: &PatientId) -> StoreResult<Option<Account>>;
 }
 
 /// Proxy relationships (FHIR RelatedPerson).
@@ -289,14 +295,210 @@ pub trait SeedStore: Send + Sync {
     ) -> StoreResult<WrittenCounts>;
 }
 
+/// An email to queue in the outbox (see [`OutboxStore`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEmail {
+    /// The message's id, chosen by the caller: ASCII letters, digits, `-` and
+    /// `_` only (it names the message's `.eml` file in development), unique.
+    pub id: String,
+    /// The recipient's address.
+    pub to_address: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body_text: String,
+    /// HTML alternative of the body, if any.
+    pub body_html: Option<String>,
+    /// Language of the text (`en`, `es`).
+    pub locale: String,
+}
+
+/// A message in the outbox, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    /// The message's id ([`NewEmail::id`]).
+    pub id: String,
+    /// The recipient's address.
+    pub to_address: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body_text: String,
+    /// HTML alternative of the body, if any.
+    pub body_html: Option<String>,
+    /// Language of the text (`en`, `es`).
+    pub locale: String,
+    /// When it was queued (whole seconds).
+    pub created_at: jiff::Timestamp,
+    /// Sending attempts made so far (successful or not).
+    pub attempts: u32,
+    /// Not to be sent before this time (whole seconds).
+    pub next_attempt_at: jiff::Timestamp,
+    /// When it was sent; `None` while it waits.
+    pub sent_at: Option<jiff::Timestamp>,
+    /// Why the last attempt failed, for operators (no message content).
+    pub last_error: Option<String>,
+}
+
+/// The email outbox: messages are queued (in the transaction of whatever caused
+/// them, where that matters), then claimed in batches by a sender job, sent, and
+/// marked sent, or marked failed with a time to try again, so a failed send is
+/// retried, not lost (DESIGN.md, "Architecture").
+///
+/// Times are stored to the whole second; every `now` is the caller's clock.
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Queues a message, due at once. [`StoreError::Conflict`] when the id is taken.
+    async fn enqueue_email(&self, email: &NewEmail, now: jiff::Timestamp) -> StoreResult<()>;
+
+    /// Claims up to `limit` unsent messages that are due at `now` and not
+    /// claimed by anyone else (or whose claim ended), oldest due first, for
+    /// `claimant` until `claim_until`. Two claimants never get the same message
+    /// while a claim lasts; a claimant that dies leaves its messages to be
+    /// claimed again once the claim ends.
+    async fn claim_due_emails(
+        &self,
+        claimant: &str,
+        now: jiff::Timestamp,
+        claim_until: jiff::Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxMessage>>;
+
+    /// Marks a claimed message sent at `now` (one more attempt) and ends the
+    /// claim. [`StoreError::NotFound`] when `claimant` does not hold it.
+    async fn mark_email_sent(
+        &self,
+        id: &str,
+        claimant: &str,
+        now: jiff::Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Records a failed attempt: one more attempt, `error` kept (for operators;
+    /// never message content), not due again before `retry_at`, claim ended.
+    /// [`StoreError::NotFound`] when `claimant` does not hold it.
+    async fn mark_email_failed(
+        &self,
+        id: &str,
+        claimant: &str,
+        error: &str,
+        retry_at: jiff::Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Every message, sent or not, oldest first, at most `limit` (0 = 100);
+    /// for operators and tests.
+    async fn outbox_messages(&self, limit: u32) -> StoreResult<Vec<OutboxMessage>>;
+}
+
+/// A notice recorded as sent: one per kind, patient, recipient and occasion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeRecord {
+    /// The record's id, chosen by the caller.
+    pub id: String,
+    /// What the notice is about (`adolescent-birthday`, `adult-birthday`,
+    /// `teen-account`: the notice job's codes).
+    pub kind: String,
+    /// The patient it is about.
+    pub patient_id: PatientId,
+    /// The account it was sent to.
+    pub recipient_account_id: AccountId,
+    /// What occasioned it, so that it is sent once per occasion: the birthday
+    /// (`YYYY-MM-DD`) for birthday notices, the teen's account id for
+    /// `teen-account`.
+    pub occasion: String,
+    /// The outbox message that carries it.
+    pub outbox_id: String,
+    /// When it was recorded (whole seconds).
+    pub recorded_at: jiff::Timestamp,
+}
+
+/// Notices (advance notices of age transitions and the like) and the queries
+/// the notice job needs.
+#[async_trait]
+pub trait NoticeStore: Send + Sync {
+    /// In one transaction: records `notice` (its `recorded_at` is taken as
+    /// given), queues `email` in the outbox, due at `notice.recorded_at`, and
+    /// appends `audit`, unless a notice of the same kind, patient, recipient and
+    /// occasion is recorded already, in which case nothing is written and the
+    /// answer is `false` (not an error: the notice was sent before, perhaps by
+    /// another node at the same moment). `true` when newly recorded.
+    /// [`StoreError::NotFound`] when the patient or recipient does not exist.
+    async fn record_notice_and_enqueue(
+        &self,
+        notice: &NoticeRecord,
+        email: &NewEmail,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+
+    /// The notices recorded about a patient, oldest first.
+    async fn notices_of_patient(&self, patient: &PatientId) -> StoreResult<Vec<NoticeRecord>>;
+
+    /// Patients born from `first` to `last` (both included), ordered by birth
+    /// date then id.
+    async fn patients_born_between(&self, first: Date, last: Date) -> StoreResult<Vec<Patient>>;
+
+    /// The patients' own accounts (accounts whose `patient_id` is one of
+    /// them), any status, ordered by id.
+    async fn own_accounts_of_patients(&self, patients: &[PatientId]) -> StoreResult<Vec<Account>>;
+}
+
+/// Leases for scheduled jobs, so that N app nodes run each job once
+/// (DESIGN.md, "Scale-out"). A lease is a row per job name: held by one
+/// holder until it expires.
+#[async_trait]
+pub trait JobLeaseStore: Send + Sync {
+    /// Takes the lease of `job` for `holder` until `until` when nobody holds it
+    /// or the last lease expired at or before `now`; `true` when taken. Atomic:
+    /// of several callers at once, at most one gets `true`. A holder whose own
+    /// lease is still running gets `false` too (use [`Self::renew_lease`]).
+    async fn acquire_lease(
+        &self,
+        job: &str,
+        holder: &str,
+        now: jiff::Timestamp,
+        until: jiff::Timestamp,
+    ) -> StoreResult<bool>;
+
+    /// Moves the end of `holder`'s lease of `job` to `until`; `false` when
+    /// `holder` does not hold it.
+    async fn renew_lease(
+        &self,
+        job: &str,
+        holder: &str,
+        until: jiff::Timestamp,
+    ) -> StoreResult<bool>;
+
+    /// Gives up `holder`'s lease of `job` (no error when not held).
+    async fn release_lease(&self, job: &str, holder: &str) -> StoreResult<()>;
+
+    /// Deletes leases that expired before `before`; returns how many.
+    async fn delete_expired_leases(&self, before: jiff::Timestamp) -> StoreResult<u64>;
+}
+
 /// Everything a Sprout server needs from its database.
 pub trait Store:
-    RecordStore + AccountStore + ProxyStore + SessionStore + AuditStore + SeedStore
+    RecordStore
+    + AccountStore
+    + ProxyStore
+    + SessionStore
+    + AuditStore
+    + SeedStore
+    + OutboxStore
+    + NoticeStore
+    + JobLeaseStore
 {
 }
 
-impl<T: RecordStore + AccountStore + ProxyStore + SessionStore + AuditStore + SeedStore> Store
-    for T
+impl<
+        T: RecordStore
+            + AccountStore
+            + ProxyStore
+            + SessionStore
+            + AuditStore
+            + SeedStore
+            + OutboxStore
+            + NoticeStore
+            + JobLeaseStore,
+    > Store for T
 {
 }
 

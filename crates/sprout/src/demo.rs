@@ -6,9 +6,10 @@ use anyhow::{bail, Context};
 use jiff::civil::Date;
 use serde::Serialize;
 use sprout_demo::{DemoAccount, DemoRole, Generator, DEMO_PASSWORD};
-use sprout_domain::access::{decide_view, Actor};
+use sprout_domain::access::{self, Actor};
 use sprout_domain::people::ProxyRelationship;
-use sprout_domain::record::{Patient, Section};
+use sprout_domain::policy::Policy;
+use sprout_domain::record::Patient;
 use sprout_store::{ImportBatch, NewAccount, Store};
 use std::path::Path;
 use std::time::Instant;
@@ -146,7 +147,8 @@ fn write_accounts_json(path: Option<&Path>, logins: &[Login]) -> anyhow::Result<
     Ok(())
 }
 
-/// Whom `a` may see today among `patients`, by the same rule the server uses.
+/// Whom `a` may see today among `patients` (anything at all), by the same
+/// policy function the server uses, under the default policy.
 fn login_for(
     a: &DemoAccount,
     patients: &[Patient],
@@ -162,11 +164,17 @@ fn login_for(
         },
         own_patient: a.patient_id.clone(),
     };
+    let policy = Policy::default();
     let visible = patients
         .iter()
         .filter(|p| {
+            // The patient's own login is the actor's for their own record; a
+            // proxy's view does not depend on it.
+            let facts = access::own_record_facts(&actor, p)
+                .unwrap_or_else(|| access::patient_facts(p, None, None));
             !matches!(a.role, DemoRole::Staff(_))
-                && decide_view(&actor, &p.id, rels, Section::Demographics, today).allow
+                && !access::visible_sections(&policy, &actor, &p.id, &facts, rels, today)
+                    .is_empty()
         })
         .map(|p| LoginPatient {
             id: p.id.to_string(),

@@ -398,6 +398,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 patient_approved_on: None,
                 sections_hidden: Vec::new(),
                 evidence_on_file: false,
+                evidence_expires_on: None,
                 expires_on: None,
                 revoked_on: None,
             };

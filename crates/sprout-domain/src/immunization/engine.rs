@@ -696,9 +696,7 @@ fn forecast_dates(
     let mut earliest_rec_interval: Option<Date> = None;
     let mut latest_rec_interval: Option<Date> = None;
     for iv in relevant_intervals(&sd.intervals, on) {
-        let Some(reference) =
-            interval_reference(ctx, ar, run, iv, all, Date::MAX)
-        else {
+        let Some(reference) = interval_reference(ctx, ar, run, iv, all, Date::MAX) else {
             continue;
         };
         if let Some(min) = iv.min.or(iv.abs_min) {

@@ -285,6 +285,7 @@ pub fn relationship(account: &AccountId, patient: &PatientId) -> ProxyRelationsh
         patient_approved_on: None,
         sections_hidden: vec![],
         evidence_on_file: false,
+        evidence_expires_on: None,
         expires_on: None,
         revoked_on: None,
     }
