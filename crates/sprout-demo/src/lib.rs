@@ -21,8 +21,7 @@ use rand::{Rng, RngCore, SeedableRng};
 use sprout_domain::people::{AccountStatus, ProxyRelationship, RelationshipKind, StaffRole};
 use sprout_domain::record::{
     AdministrativeSex, AllergyIntolerance, Condition, Encounter, Immunization, ItemMeta, Labels,
-    MedicationRequest, Observation, ObservationCategory, ObservationComponent, Patient,
-    RecordItem,
+    MedicationRequest, Observation, ObservationCategory, ObservationComponent, Patient, RecordItem,
 };
 use sprout_domain::{AccountId, ItemId, PatientId};
 
@@ -92,25 +91,68 @@ pub struct Generator {
 }
 
 const SURNAMES: &[&str] = &[
-    "Garcia", "Nguyen", "Johnson", "Okafor", "Patel", "Kowalski", "Rivera", "Chen", "Haddad",
-    "Martin", "Silva", "Kim", "Brown", "Lopez", "Novak", "Ahmed", "Murphy", "Rossi", "Tanaka",
-    "Hernandez", "Walker", "Cohen", "Diaz", "Singh",
+    "Garcia",
+    "Nguyen",
+    "Johnson",
+    "Okafor",
+    "Patel",
+    "Kowalski",
+    "Rivera",
+    "Chen",
+    "Haddad",
+    "Martin",
+    "Silva",
+    "Kim",
+    "Brown",
+    "Lopez",
+    "Novak",
+    "Ahmed",
+    "Murphy",
+    "Rossi",
+    "Tanaka",
+    "Hernandez",
+    "Walker",
+    "Cohen",
+    "Diaz",
+    "Singh",
 ];
 const GIRLS: &[&str] = &[
-    "Sofia", "Emma", "Olivia", "Amara", "Mia", "Lucia", "Ava", "Zoe", "Isabella", "Nora", "Leah",
-    "Maya", "Chloe", "Valentina", "Aisha", "Grace",
+    "Sofia",
+    "Emma",
+    "Olivia",
+    "Amara",
+    "Mia",
+    "Lucia",
+    "Ava",
+    "Zoe",
+    "Isabella",
+    "Nora",
+    "Leah",
+    "Maya",
+    "Chloe",
+    "Valentina",
+    "Aisha",
+    "Grace",
 ];
 const BOYS: &[&str] = &[
     "Mateo", "Liam", "Noah", "Elijah", "Lucas", "Ethan", "Diego", "Samuel", "Omar", "Leo", "Ben",
     "Daniel", "Hugo", "Caleb", "Arjun", "Felix",
 ];
-const ADULTS_F: &[&str] = &["Maria", "Jennifer", "Ana", "Linh", "Sarah", "Priya", "Fatima", "Laura"];
-const ADULTS_M: &[&str] = &["Carlos", "David", "James", "Minh", "Kwame", "Raj", "Tomás", "Peter"];
+const ADULTS_F: &[&str] = &[
+    "Maria", "Jennifer", "Ana", "Linh", "Sarah", "Priya", "Fatima", "Laura",
+];
+const ADULTS_M: &[&str] = &[
+    "Carlos", "David", "James", "Minh", "Kwame", "Raj", "Tomás", "Peter",
+];
 
 impl Generator {
     /// A generator for the practice as of `today`.
     pub fn new(seed: u64, today: Date) -> Self {
-        Self { rng: StdRng::seed_from_u64(seed), today, next_family: 1 }
+        Self {
+            rng: StdRng::seed_from_u64(seed),
+            today,
+            next_family: 1,
+        }
     }
 
     fn random_bytes(&mut self) -> [u8; 16] {
@@ -124,7 +166,11 @@ impl Generator {
         let people = [
             (StaffRole::FrontDesk, "frontdesk@example.org", "Rosa Méndez"),
             (StaffRole::Nurse, "nurse@example.org", "Nina Park, RN"),
-            (StaffRole::Clinician, "doctor@example.org", "Dr. Alex Rivera"),
+            (
+                StaffRole::Clinician,
+                "doctor@example.org",
+                "Dr. Alex Rivera",
+            ),
             (StaffRole::Admin, "admin@example.org", "Sam Admin"),
         ];
         people
@@ -147,11 +193,18 @@ impl Generator {
         let surname = SURNAMES[(n - 1) % SURNAMES.len()];
         let ages_days: Vec<i64> = if n == 1 {
             // Infant (4½ months), 5, 12 (turned 12 three weeks ago), 16, 18.
-            vec![135, 5 * 365 + 40, 12 * 365 + 24, 16 * 365 + 100, 18 * 365 + 60]
+            vec![
+                135,
+                5 * 365 + 40,
+                12 * 365 + 24,
+                16 * 365 + 100,
+                18 * 365 + 60,
+            ]
         } else {
             let count = self.rng.random_range(1..=4);
-            let mut ages: Vec<i64> =
-                (0..count).map(|_| self.rng.random_range(20..(19 * 365))).collect();
+            let mut ages: Vec<i64> = (0..count)
+                .map(|_| self.rng.random_range(20..(19 * 365)))
+                .collect();
             ages.sort_unstable();
             ages
         };
@@ -173,9 +226,17 @@ impl Generator {
         let mut parent_ids = Vec::new();
         for (first, _) in &parents {
             let email = if n == 1 {
-                format!("{}.{}@example.org", ascii_lower(first), ascii_lower(surname))
+                format!(
+                    "{}.{}@example.org",
+                    ascii_lower(first),
+                    ascii_lower(surname)
+                )
             } else {
-                format!("{}.{}.{n}@example.org", ascii_lower(first), ascii_lower(surname))
+                format!(
+                    "{}.{}.{n}@example.org",
+                    ascii_lower(first),
+                    ascii_lower(surname)
+                )
             };
             let id = AccountId::from_random(self.random_bytes());
             parent_ids.push(id.clone());
@@ -189,8 +250,15 @@ impl Generator {
             });
         }
         for (i, age_days) in ages_days.iter().enumerate() {
-            let birth = self.today.checked_sub(age_days.days()).unwrap_or(self.today);
-            let female = if n == 1 { i % 2 == 0 } else { self.rng.random_bool(0.5) };
+            let birth = self
+                .today
+                .checked_sub(age_days.days())
+                .unwrap_or(self.today);
+            let female = if n == 1 {
+                i % 2 == 0
+            } else {
+                self.rng.random_bool(0.5)
+            };
             let names = if female { GIRLS } else { BOYS };
             // Siblings never share a first name.
             let mut given = names[self.rng.random_range(0..names.len())];
@@ -204,8 +272,16 @@ impl Generator {
                 given_name: given.to_owned(),
                 family_name: surname.to_owned(),
                 birth_date: birth,
-                sex: if female { AdministrativeSex::Female } else { AdministrativeSex::Male },
-                phone: Some(format!("(555) 01{:02}-{:04}", n % 100, (n * 37 + i) % 10000)),
+                sex: if female {
+                    AdministrativeSex::Female
+                } else {
+                    AdministrativeSex::Male
+                },
+                phone: Some(format!(
+                    "(555) 01{:02}-{:04}",
+                    n % 100,
+                    (n * 37 + i) % 10000
+                )),
                 email: None,
                 address: Some(format!("{} Maple Street, Springfield", 100 + n % 900)),
                 gestation_weeks: if n == 1 && i == 0 { Some(32) } else { None },
@@ -217,7 +293,11 @@ impl Generator {
                 fam.accounts.push(DemoAccount {
                     id: AccountId::from_random(self.random_bytes()),
                     role: DemoRole::Patient,
-                    email: format!("{}.{}@example.org", ascii_lower(given), ascii_lower(surname)),
+                    email: format!(
+                        "{}.{}@example.org",
+                        ascii_lower(given),
+                        ascii_lower(surname)
+                    ),
                     display_name: patient.display_name(),
                     patient_id: Some(patient.id.clone()),
                     status: AccountStatus::Active,
@@ -229,16 +309,25 @@ impl Generator {
             // lets her do it), and most teenagers of other families have.
             let twelfth = sprout_domain::age::date_of_age(birth, 12, Default::default());
             let approved_on = if (12..18).contains(&age_years) {
-                let approve = if n == 1 { age_years == 16 } else { self.rng.random_bool(0.8) };
+                let approve = if n == 1 {
+                    age_years == 16
+                } else {
+                    self.rng.random_bool(0.8)
+                };
                 approve.then(|| {
                     let after = self.rng.random_range(1..60);
-                    twelfth.checked_add(after.days()).unwrap_or(twelfth).min(self.today)
+                    twelfth
+                        .checked_add(after.days())
+                        .unwrap_or(twelfth)
+                        .min(self.today)
                 })
             } else {
                 None
             };
             for (pi, parent) in parent_ids.iter().enumerate() {
-                let granted = birth.checked_add(((pi as i64) * 2 + 7).days()).unwrap_or(birth);
+                let granted = birth
+                    .checked_add(((pi as i64) * 2 + 7).days())
+                    .unwrap_or(birth);
                 fam.relationships.push(ProxyRelationship {
                     id: hex(self.random_bytes()),
                     account_id: parent.clone(),
@@ -254,7 +343,8 @@ impl Generator {
                     revoked_on: None,
                 });
             }
-            let adhd = n == 1 && age_years == 12 || (n > 1 && age_years >= 7 && self.rng.random_bool(0.08));
+            let adhd = n == 1 && age_years == 12
+                || (n > 1 && age_years >= 7 && self.rng.random_bool(0.08));
             self.chart(&patient, adhd, &mut fam.items);
             fam.patients.push(patient);
         }
@@ -279,8 +369,12 @@ impl Generator {
         let z_weight: f64 = (z_height * 0.6 + self.rng.random_range(-0.9..0.9)).clamp(-2.0, 2.2);
         let mut visit_dates = Vec::new();
         for &(months, label) in schedule::WELL_VISITS {
-            let Some(date) = add_months(p.birth_date, months) else { continue };
-            let date = date.checked_add(self.rng.random_range(0..10).days()).unwrap_or(date);
+            let Some(date) = add_months(p.birth_date, months) else {
+                continue;
+            };
+            let date = date
+                .checked_add(self.rng.random_range(0..10).days())
+                .unwrap_or(date);
             if date > self.today {
                 break;
             }
@@ -328,7 +422,13 @@ impl Generator {
             items.push(vit(self, "29463-7", "Body weight", weight, "kg"));
             if months <= 36 {
                 let hc = schedule::median_head_cm(age_m, female) * (1.0 + 0.03 * z_height);
-                items.push(vit(self, "9843-4", "Head Occipital-frontal circumference", hc, "cm"));
+                items.push(vit(
+                    self,
+                    "9843-4",
+                    "Head Occipital-frontal circumference",
+                    hc,
+                    "cm",
+                ));
             }
             if months >= 24 {
                 let bmi = weight / (height / 100.0).powi(2);
@@ -423,7 +523,14 @@ impl Generator {
                         &dose.text[..1].to_ascii_uppercase(),
                         self.rng.random_range(10000..99999)
                     )),
-                    site: Some(if months < 12 { "Left thigh" } else { "Left arm" }.into()),
+                    site: Some(
+                        if months < 12 {
+                            "Left thigh"
+                        } else {
+                            "Left arm"
+                        }
+                        .into(),
+                    ),
                     primary_source: Some(true),
                 }));
             }
@@ -445,10 +552,16 @@ impl Generator {
         }
         // Sick visits: ear infections and sore throats, treated with antibiotics.
         let age_months = months_between(p.birth_date, self.today);
-        let sick = if age_months < 6 { 0 } else { self.rng.random_range(1..=3) };
+        let sick = if age_months < 6 {
+            0
+        } else {
+            self.rng.random_range(1..=3)
+        };
         for k in 0..sick {
             let m = self.rng.random_range(6..age_months.max(7));
-            let Some(date) = add_months(p.birth_date, m) else { continue };
+            let Some(date) = add_months(p.birth_date, m) else {
+                continue;
+            };
             if date > self.today {
                 continue;
             }
@@ -505,7 +618,11 @@ impl Generator {
             }));
         }
         if adhd {
-            let since = self.today.checked_sub(200.days()).unwrap_or(self.today).max(p.birth_date);
+            let since = self
+                .today
+                .checked_sub(200.days())
+                .unwrap_or(self.today)
+                .max(p.birth_date);
             let when = format!("{since}T10:00:00-05:00");
             let meta = self.meta(p, "cond");
             items.push(RecordItem::Condition(Condition {
@@ -532,19 +649,39 @@ impl Generator {
         }
         if age_months >= 24 && self.rng.random_bool(0.3) {
             let (display, code, crit, reaction) = [
-                ("Peanut allergy", "91935009", "high", "Hives, swelling of lips"),
+                (
+                    "Peanut allergy",
+                    "91935009",
+                    "high",
+                    "Hives, swelling of lips",
+                ),
                 ("Allergy to penicillin", "91936005", "low", "Rash"),
-                ("Allergy to grass pollen", "418689008", "low", "Sneezing, itchy eyes"),
+                (
+                    "Allergy to grass pollen",
+                    "418689008",
+                    "low",
+                    "Sneezing, itchy eyes",
+                ),
             ][self.rng.random_range(0..3)];
             let meta = self.meta(p, "alg");
-            let recorded = visit_dates.get(visit_dates.len() / 2).copied().unwrap_or(self.today);
+            let recorded = visit_dates
+                .get(visit_dates.len() / 2)
+                .copied()
+                .unwrap_or(self.today);
             items.push(RecordItem::AllergyIntolerance(AllergyIntolerance {
                 meta,
                 display: display.into(),
                 code: Some(code.into()),
                 clinical_status: Some("active".into()),
                 verification_status: Some("confirmed".into()),
-                category: Some(if code == "91936005" { "medication" } else { "food" }.into()),
+                category: Some(
+                    if code == "91936005" {
+                        "medication"
+                    } else {
+                        "food"
+                    }
+                    .into(),
+                ),
                 criticality: Some(crit.into()),
                 reaction: Some(reaction.into()),
                 recorded: Some(recorded.to_string()),
@@ -552,7 +689,10 @@ impl Generator {
         }
         if p.family_name == "Garcia" && age_months > 14 * 12 && age_months < 17 * 12 {
             // The showcase 16-year-old has asthma with an inhaler.
-            let when = format!("{}T11:00:00-05:00", self.today.checked_sub(400.days()).unwrap_or(self.today));
+            let when = format!(
+                "{}T11:00:00-05:00",
+                self.today.checked_sub(400.days()).unwrap_or(self.today)
+            );
             let meta = self.meta(p, "cond");
             items.push(RecordItem::Condition(Condition {
                 meta,
@@ -601,8 +741,7 @@ fn add_months(date: Date, months: i64) -> Option<Date> {
 }
 
 fn months_between(from: Date, to: Date) -> i64 {
-    let m = (i64::from(to.year()) - i64::from(from.year())) * 12
-        + i64::from(to.month())
+    let m = (i64::from(to.year()) - i64::from(from.year())) * 12 + i64::from(to.month())
         - i64::from(from.month());
     if to.day() < from.day() {
         m - 1
@@ -624,9 +763,7 @@ mod tests {
         let ages: Vec<i32> = fam
             .patients
             .iter()
-            .map(|p| {
-                sprout_domain::age::age_in_years(p.birth_date, today, Default::default())
-            })
+            .map(|p| sprout_domain::age::age_in_years(p.birth_date, today, Default::default()))
             .collect();
         assert_eq!(ages, vec![0, 5, 12, 16, 18]);
         let mut names: Vec<_> = fam.patients.iter().map(|p| p.given_name.clone()).collect();
@@ -636,7 +773,13 @@ mod tests {
         assert_eq!(names.len(), 5, "siblings have distinct first names");
         // Two parents linked to every child, three teenagers with own logins.
         assert_eq!(fam.relationships.len(), 10);
-        assert_eq!(fam.accounts.iter().filter(|a| a.role == DemoRole::Patient).count(), 3);
+        assert_eq!(
+            fam.accounts
+                .iter()
+                .filter(|a| a.role == DemoRole::Patient)
+                .count(),
+            3
+        );
         // A stimulant and an antibiotic are among the medications.
         let meds: Vec<&str> = fam
             .items
@@ -647,7 +790,9 @@ mod tests {
             })
             .collect();
         assert!(meds.iter().any(|m| m.contains("Methylphenidate")));
-        assert!(meds.iter().any(|m| m.contains("Amoxicillin") || m.contains("Penicillin")));
+        assert!(meds
+            .iter()
+            .any(|m| m.contains("Amoxicillin") || m.contains("Penicillin")));
     }
 
     #[test]
@@ -671,7 +816,10 @@ mod tests {
             .collect();
         heights.sort_by(|a, b| a.0.cmp(&b.0));
         assert!(heights.len() > 15);
-        assert!(heights.windows(2).all(|w| w[1].1 >= w[0].1 - 1.0), "{heights:?}");
+        assert!(
+            heights.windows(2).all(|w| w[1].1 >= w[0].1 - 1.0),
+            "{heights:?}"
+        );
         assert!(heights.first().unwrap().1 < 60.0 && heights.last().unwrap().1 > 150.0);
         for i in &fam.items {
             if let RecordItem::Immunization(im) = i {

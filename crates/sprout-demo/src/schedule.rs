@@ -44,7 +44,11 @@ pub(crate) struct Dose {
 }
 
 const fn d(at_months: i64, cvx: &'static str, text: &'static str) -> Dose {
-    Dose { at_months, cvx, text }
+    Dose {
+        at_months,
+        cvx,
+        text,
+    }
 }
 
 /// The routine schedule, by visit.
@@ -90,12 +94,36 @@ pub(crate) const DOSES: &[Dose] = &[
 /// Bright Futures: anemia screen at 12 months, lead at 12 and 24 months,
 /// dyslipidemia screen once between 9 and 11 years.
 pub(crate) const SCREENING_LABS: &[(i64, &str, &str, f64, &str)] = &[
-    (12, "718-7", "Hemoglobin [Mass/volume] in Blood", 12.1, "g/dL"),
+    (
+        12,
+        "718-7",
+        "Hemoglobin [Mass/volume] in Blood",
+        12.1,
+        "g/dL",
+    ),
     (12, "5671-3", "Lead [Mass/volume] in Blood", 1.2, "ug/dL"),
     (24, "5671-3", "Lead [Mass/volume] in Blood", 1.0, "ug/dL"),
-    (120, "2093-3", "Cholesterol [Mass/volume] in Serum or Plasma", 155.0, "mg/dL"),
-    (120, "2085-9", "Cholesterol in HDL [Mass/volume] in Serum or Plasma", 52.0, "mg/dL"),
-    (120, "2571-8", "Triglyceride [Mass/volume] in Serum or Plasma", 78.0, "mg/dL"),
+    (
+        120,
+        "2093-3",
+        "Cholesterol [Mass/volume] in Serum or Plasma",
+        155.0,
+        "mg/dL",
+    ),
+    (
+        120,
+        "2085-9",
+        "Cholesterol in HDL [Mass/volume] in Serum or Plasma",
+        52.0,
+        "mg/dL",
+    ),
+    (
+        120,
+        "2571-8",
+        "Triglyceride [Mass/volume] in Serum or Plasma",
+        78.0,
+        "mg/dL",
+    ),
 ];
 
 /// (age in months, boys' value, girls' value).

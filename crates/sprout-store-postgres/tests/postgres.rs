@@ -94,6 +94,14 @@ async fn contract_suite_passes() {
 }
 
 #[tokio::test]
+async fn outbox_notices_and_leases_contract() {
+    with_fresh_db(|store| async move {
+        sprout_store::contract::outbox_notices_leases(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn opening_twice_runs_no_migration() {
     with_fresh_db(|store| async move {
         assert_eq!(

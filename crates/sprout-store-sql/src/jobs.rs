@@ -104,23 +104,46 @@ fn one_row(result: sqlx::any::AnyQueryResult) -> StoreResult<()> {
     }
 }
 
-/// The claim statement: one `UPDATE`, so that the conditions are checked again
-/// on each row as it is written (PostgreSQL re-reads a row another claimant
-/// changed meanwhile; SQLite runs one writer at a time). PostgreSQL also skips
-/// rows another claimant is writing rather than wait for them.
+/// The claim statement. The rows to claim are picked, then written with the
+/// conditions checked again on each row as it is written, so a row another
+/// claimant took meanwhile is left alone: SQLite runs one writer at a time;
+/// PostgreSQL picks with `FOR UPDATE SKIP LOCKED` (rows another claimant is
+/// writing are skipped, not waited for) in a materialised CTE, because a
+/// locking subquery inside `WHERE id IN (...)` may be run again per row and
+/// claim more than `limit` rows.
 fn claim_sql(backend: Backend) -> String {
-    let skip_locked = match backend {
-        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
+    // Due and unclaimed at $3, columns prefixed with `p` (a table alias and
+    // a dot, or nothing).
+    let due = |p: &str| {
+        format!(
+            "{p}sent_at IS NULL AND {p}next_attempt_at <= $3 \
+             AND ({p}claimed_until IS NULL OR {p}claimed_until <= $3)"
+        )
     };
-    format!(
-        "UPDATE outbox SET claimed_by = $1, claimed_until = $2 \
-         WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $3 \
-           AND (claimed_until IS NULL OR claimed_until <= $3) \
-           ORDER BY next_attempt_at, created_at, id LIMIT $4{skip_locked}) \
-         AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $3) \
-         RETURNING {OUTBOX_COLS}"
-    )
+    let pick = format!(
+        "SELECT i.id FROM outbox i WHERE {} \
+         ORDER BY i.next_attempt_at, i.created_at, i.id LIMIT $4",
+        due("i.")
+    );
+    match backend {
+        Backend::Postgres => format!(
+            "WITH picked AS MATERIALIZED ({pick} FOR UPDATE SKIP LOCKED) \
+             UPDATE outbox SET claimed_by = $1, claimed_until = $2 \
+             FROM picked WHERE outbox.id = picked.id AND {} RETURNING {}",
+            due("outbox."),
+            OUTBOX_COLS
+                .split(", ")
+                .map(|c| format!("outbox.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        // SQLite's RETURNING names the updated table's columns unqualified.
+        Backend::Sqlite => format!(
+            "UPDATE outbox SET claimed_by = $1, claimed_until = $2 \
+             WHERE id IN ({pick}) AND {} RETURNING {OUTBOX_COLS}",
+            due("")
+        ),
+    }
 }
 
 #[async_trait]

@@ -108,39 +108,37 @@ async fn an_edited_or_unknown_migration_is_refused() {
         "{err}"
     );
 
-    let newer = [
-        MIGRATIONS[0],
-        Migration {
-            version: 2,
-            name: "extra",
-            sql: "CREATE TABLE extra (x INTEGER);",
-        },
-    ];
+    // One migration past the last this build has.
+    let next = MIGRATIONS.iter().map(|m| m.version).max().unwrap() + 1;
+    let mut newer = MIGRATIONS.to_vec();
+    newer.push(Migration {
+        version: next,
+        name: "extra",
+        sql: "CREATE TABLE extra (x INTEGER);",
+    });
     assert_eq!(
         migrate::run(store.pool(), Backend::Sqlite, &newer)
             .await
             .unwrap(),
         1
     );
-    // The build that lacks migration 2 must not run against this database.
+    // The build that lacks that migration must not run against this database.
     let err = migrate::run(store.pool(), Backend::Sqlite, MIGRATIONS)
         .await
         .unwrap_err();
-    assert!(matches!(err, OpenError::MigrationUnknown(2)), "{err}");
+    assert!(matches!(err, OpenError::MigrationUnknown(v) if v == next), "{err}");
 }
 
 #[tokio::test]
 async fn a_failing_migration_leaves_no_trace() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&db_url(&dir)).await.unwrap();
-    let broken = [
-        MIGRATIONS[0],
-        Migration {
-            version: 2,
-            name: "broken",
-            sql: "CREATE TABLE half (x INTEGER); INSERT INTO no_such_table VALUES (1);",
-        },
-    ];
+    let mut broken = MIGRATIONS.to_vec();
+    broken.push(Migration {
+        version: MIGRATIONS.iter().map(|m| m.version).max().unwrap() + 1,
+        name: "broken",
+        sql: "CREATE TABLE half (x INTEGER); INSERT INTO no_such_table VALUES (1);",
+    });
     migrate::run(store.pool(), Backend::Sqlite, &broken)
         .await
         .unwrap_err();
@@ -155,7 +153,7 @@ async fn a_failing_migration_leaves_no_trace() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(n, 1);
+    assert_eq!(n, MIGRATIONS.len() as i64);
 }
 
 #[tokio::test]
@@ -199,4 +197,11 @@ async fn in_memory_database_works() {
     let store = open("sqlite::memory:").await.unwrap();
     let store: Arc<dyn Store> = Arc::new(store);
     sprout_store::contract::records_round_trip(store.as_ref()).await;
+}
+
+#[tokio::test]
+async fn outbox_notices_and_leases_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&db_url(&dir)).await.unwrap();
+    sprout_store::contract::outbox_notices_leases(&store).await;
 }

@@ -1416,3 +1416,536 @@ pub async fn seed_batch(store: &dyn Store) {
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "duplicate: {err:?}");
 }
+
+fn at(s: &str) -> jiff::Timestamp {
+    s.parse().expect("test timestamp")
+}
+
+fn email(id: &str, to: &str) -> crate::NewEmail {
+    crate::NewEmail {
+        id: id.into(),
+        to_address: to.into(),
+        subject: format!("Subject {id}"),
+        body_text: format!("Body of {id}\nsecond line, ñ"),
+        body_html: (id.ends_with('h')).then(|| format!("<p>Body of {id}</p>")),
+        locale: "es".into(),
+    }
+}
+
+/// The tables of the jobs crate: [`outbox`], then [`notices`] (whose emails
+/// land in the outbox), then [`job_leases`]. Needs a store whose outbox is empty.
+pub async fn outbox_notices_leases(store: &dyn Store) {
+    outbox(store).await;
+    notices(store).await;
+    job_leases(store).await;
+}
+
+/// The outbox: queue, claim due messages in order (never one message to two
+/// claimants while a claim lasts, even when claiming at once), mark sent, mark
+/// failed with a retry time, claims that end, unknown claimants, duplicate ids.
+/// Needs a store whose outbox is empty.
+pub async fn outbox(store: &dyn Store) {
+    assert!(
+        store.outbox_messages(0).await.unwrap().is_empty(),
+        "outbox needs an empty outbox"
+    );
+    let t0 = at("2026-05-01T10:00:00Z");
+    store
+        .enqueue_email(&email("ob-1h", "a@example.org"), t0)
+        .await
+        .unwrap();
+    store
+        .enqueue_email(
+            &email("ob-2", "b@example.org"),
+            at("2026-05-01T10:00:05.750Z"),
+        )
+        .await
+        .unwrap();
+    store
+        .enqueue_email(&email("ob-3", "c@example.org"), at("2026-05-01T10:01:00Z"))
+        .await
+        .unwrap();
+    let err = store
+        .enqueue_email(&email("ob-3", "other@example.org"), t0)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "duplicate: {err:?}");
+
+    let all = store.outbox_messages(0).await.unwrap();
+    assert_eq!(
+        all.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        ["ob-1h", "ob-2", "ob-3"]
+    );
+    let first = &all[0];
+    assert_eq!(first.to_address, "a@example.org");
+    assert_eq!(first.subject, "Subject ob-1h");
+    assert_eq!(first.body_text, "Body of ob-1h\nsecond line, ñ");
+    assert_eq!(first.body_html.as_deref(), Some("<p>Body of ob-1h</p>"));
+    assert_eq!(first.locale, "es");
+    assert_eq!(first.created_at, t0);
+    assert_eq!(first.next_attempt_at, t0);
+    assert_eq!(first.attempts, 0);
+    assert_eq!(first.sent_at, None);
+    assert_eq!(first.last_error, None);
+    assert_eq!(all[1].body_html, None);
+    // Stored to the whole second.
+    assert_eq!(all[1].created_at, at("2026-05-01T10:00:05Z"));
+    assert_eq!(store.outbox_messages(2).await.unwrap().len(), 2);
+
+    // Only what is due at `now`, oldest first, at most `limit`.
+    let lease = at("2026-05-01T10:05:00Z");
+    let got = store
+        .claim_due_emails("sender-a", at("2026-05-01T10:00:30Z"), lease, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        got.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        ["ob-1h"]
+    );
+    assert_eq!(got[0], all[0]);
+    let now = at("2026-05-01T10:02:00Z");
+    let got = store
+        .claim_due_emails("sender-b", now, lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        got.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        ["ob-2", "ob-3"]
+    );
+    // Everything is claimed now.
+    assert!(store
+        .claim_due_emails("sender-c", now, lease, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .claim_due_emails("sender-c", now, lease, 0)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Only the claimant marks.
+    let err = store
+        .mark_email_sent("ob-1h", "sender-b", now)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    let err = store
+        .mark_email_failed("ob-1h", "sender-b", "nope", now)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    store
+        .mark_email_sent("ob-1h", "sender-a", now)
+        .await
+        .unwrap();
+    // Sent once: not again.
+    let err = store
+        .mark_email_sent("ob-1h", "sender-a", now)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    let retry = at("2026-05-01T10:30:00Z");
+    store
+        .mark_email_failed("ob-2", "sender-b", "smtp: 451 try later", retry)
+        .await
+        .unwrap();
+
+    let all = store.outbox_messages(0).await.unwrap();
+    assert_eq!(all[0].sent_at, Some(now));
+    assert_eq!(all[0].attempts, 1);
+    assert_eq!(all[1].sent_at, None);
+    assert_eq!(all[1].attempts, 1);
+    assert_eq!(all[1].next_attempt_at, retry);
+    assert_eq!(all[1].last_error.as_deref(), Some("smtp: 451 try later"));
+    assert_eq!(all[2].attempts, 0);
+
+    // Before the retry time and while sender-b's claim on ob-3 lasts: nothing.
+    assert!(store
+        .claim_due_emails("sender-c", at("2026-05-01T10:04:59Z"), lease, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    // sender-b's claim ended (it died): ob-3 can be claimed again; ob-2 waits.
+    let later = at("2026-05-01T10:05:00Z");
+    let got = store
+        .claim_due_emails("sender-c", later, at("2026-05-01T10:10:00Z"), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        got.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        ["ob-3"]
+    );
+    let err = store
+        .mark_email_sent("ob-3", "sender-b", later)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    store
+        .mark_email_sent("ob-3", "sender-c", later)
+        .await
+        .unwrap();
+    // After the retry time ob-2 is due again, and keeps its attempt count.
+    let got = store
+        .claim_due_emails("sender-a", retry, at("2026-05-01T10:35:00Z"), 10)
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].id, "ob-2");
+    assert_eq!(got[0].attempts, 1);
+    store
+        .mark_email_sent("ob-2", "sender-a", retry)
+        .await
+        .unwrap();
+    let all = store.outbox_messages(0).await.unwrap();
+    assert!(all.iter().all(|m| m.sent_at.is_some()), "{all:?}");
+    assert_eq!(all[1].attempts, 2);
+
+    // Four claimants at once over 40 messages: each claimed exactly once.
+    let t1 = at("2026-05-02T08:00:00Z");
+    for i in 0..40 {
+        store
+            .enqueue_email(&email(&format!("ob-many-{i:02}"), "many@example.org"), t1)
+            .await
+            .unwrap();
+    }
+    let until = at("2026-05-02T08:10:00Z");
+    let claim = |who: &'static str| async move {
+        let mut mine = Vec::new();
+        loop {
+            let got = store.claim_due_emails(who, t1, until, 3).await.unwrap();
+            if got.is_empty() {
+                break mine;
+            }
+            mine.extend(got.into_iter().map(|m| m.id));
+        }
+    };
+    let (a, b, c, d) = tokio::join!(claim("w1"), claim("w2"), claim("w3"), claim("w4"));
+    let mut every: Vec<String> = [a, b, c, d].concat();
+    assert_eq!(every.len(), 40, "each message claimed once: {every:?}");
+    every.sort();
+    every.dedup();
+    assert_eq!(every.len(), 40, "no message claimed twice");
+}
+
+/// Notices: recorded once per kind, patient, recipient and occasion (a second
+/// record, even at the same moment, writes nothing, not even its email or
+/// audit event), with its email and audit event in the same transaction;
+/// unknown patient or recipient; patients by birth date; own accounts.
+/// Needs the emails of [`outbox`] only (run after it or alone).
+pub async fn notices(store: &dyn Store) {
+    let kids = [
+        bare_patient("ntc", 1, date(2008, 6, 1)),
+        bare_patient("ntc", 2, date(2008, 6, 2)),
+        bare_patient("ntc", 3, date(2008, 6, 30)),
+        bare_patient("ntc", 4, date(2008, 7, 1)),
+    ];
+    store
+        .import_batch(&ImportBatch {
+            patients: kids.to_vec(),
+            items: vec![],
+        })
+        .await
+        .unwrap();
+    let mom = store
+        .create_account(&new_account("ntc-mom", "ntc-mom@example.org"))
+        .await
+        .unwrap();
+    let mut own = new_account("ntc-teen", "ntc-teen@example.org");
+    own.patient_id = Some(kids[1].id.clone());
+    let teen = store.create_account(&own).await.unwrap();
+
+    let got: Vec<PatientId> = store
+        .patients_born_between(date(2008, 6, 2), date(2008, 6, 30))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(got, [kids[1].id.clone(), kids[2].id.clone()]);
+    assert_eq!(
+        store
+            .patients_born_between(date(2008, 6, 1), date(2008, 6, 1))
+            .await
+            .unwrap(),
+        vec![kids[0].clone()]
+    );
+    assert!(store
+        .patients_born_between(date(2009, 1, 1), date(2009, 12, 31))
+        .await
+        .unwrap()
+        .is_empty());
+
+    let ids: Vec<PatientId> = kids.iter().map(|k| k.id.clone()).collect();
+    assert_eq!(
+        store.own_accounts_of_patients(&ids).await.unwrap(),
+        vec![teen.clone()]
+    );
+    assert!(store
+        .own_accounts_of_patients(&[kids[0].id.clone()])
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .own_accounts_of_patients(&[])
+        .await
+        .unwrap()
+        .is_empty());
+
+    let t = at("2026-05-02T09:00:00Z");
+    let notice = |id: &str, recipient: &AccountId, occasion: &str| crate::NoticeRecord {
+        id: id.into(),
+        kind: "adult-birthday".into(),
+        patient_id: kids[0].id.clone(),
+        recipient_account_id: recipient.clone(),
+        occasion: occasion.into(),
+        outbox_id: format!("{id}-mail"),
+        recorded_at: t,
+    };
+    let audit_of = |n: &crate::NoticeRecord| AuditEvent {
+        at: "2026-05-02T09:00:00Z".into(),
+        account_id: None,
+        actor_role: "system".into(),
+        patient_id: Some(n.patient_id.clone()),
+        action: "execute".into(),
+        object_type: "notice".into(),
+        object_id: Some(n.id.clone()),
+        outcome: "success".into(),
+        reason: Some(n.kind.clone()),
+        client_addr: None,
+        request_id: None,
+        detail: None,
+    };
+    let n1 = notice("ntc-n1", &mom.id, "2026-06-01");
+    assert!(store
+        .record_notice_and_enqueue(&n1, &email("ntc-n1-mail", &mom.email), &audit_of(&n1))
+        .await
+        .unwrap());
+    // The same notice again, under new ids: nothing written.
+    let again = notice("ntc-n1-again", &mom.id, "2026-06-01");
+    assert!(!store
+        .record_notice_and_enqueue(
+            &again,
+            &email("ntc-n1-again-mail", &mom.email),
+            &audit_of(&again)
+        )
+        .await
+        .unwrap());
+    // Another occasion, kind or recipient is another notice.
+    let n2 = notice("ntc-n2", &mom.id, "2027-06-01");
+    let mut n3 = notice("ntc-n3", &mom.id, "2026-06-01");
+    n3.kind = "teen-account".into();
+    let n4 = notice("ntc-n4", &teen.id, "2026-06-01");
+    for n in [&n2, &n3, &n4] {
+        assert!(store
+            .record_notice_and_enqueue(n, &email(&n.outbox_id, "x@example.org"), &audit_of(n))
+            .await
+            .unwrap());
+    }
+    assert_eq!(
+        store.notices_of_patient(&kids[0].id).await.unwrap(),
+        vec![n1.clone(), n2.clone(), n3.clone(), n4.clone()]
+    );
+    assert!(store
+        .notices_of_patient(&kids[1].id)
+        .await
+        .unwrap()
+        .is_empty());
+    let mails: Vec<String> = store
+        .outbox_messages(1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.id.starts_with("ntc-"))
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(
+        mails,
+        ["ntc-n1-mail", "ntc-n2-mail", "ntc-n3-mail", "ntc-n4-mail"]
+    );
+    let queued = store.outbox_messages(1000).await.unwrap();
+    let m1 = queued.iter().find(|m| m.id == "ntc-n1-mail").unwrap();
+    assert_eq!(m1.created_at, t);
+    assert_eq!(m1.next_attempt_at, t);
+    assert_eq!(m1.to_address, "ntc-mom@example.org");
+    let events = store
+        .audit_events(&AuditFilter {
+            patient_id: Some(kids[0].id.clone()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let mut ids: Vec<String> = events.iter().filter_map(|e| e.object_id.clone()).collect();
+    ids.sort();
+    assert_eq!(ids, ["ntc-n1", "ntc-n2", "ntc-n3", "ntc-n4"]);
+    assert_eq!(events[0].object_type, "notice");
+
+    // Five writers of one notice at once: one wins, the others write nothing.
+    let race = |i: u32| {
+        let n = crate::NoticeRecord {
+            patient_id: kids[2].id.clone(),
+            ..notice(&format!("ntc-race-{i}"), &mom.id, "2026-06-30")
+        };
+        let audit = audit_of(&n);
+        async move {
+            store
+                .record_notice_and_enqueue(&n, &email(&n.outbox_id, "race@example.org"), &audit)
+                .await
+                .unwrap()
+        }
+    };
+    let (a, b, c, d, e) = tokio::join!(race(1), race(2), race(3), race(4), race(5));
+    assert_eq!(
+        [a, b, c, d, e].iter().filter(|won| **won).count(),
+        1,
+        "exactly one writer records the notice"
+    );
+    assert_eq!(
+        store.notices_of_patient(&kids[2].id).await.unwrap().len(),
+        1
+    );
+    let race_mails = store
+        .outbox_messages(1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.to_address == "race@example.org")
+        .count();
+    assert_eq!(race_mails, 1);
+    let race_events = store
+        .audit_events(&AuditFilter {
+            patient_id: Some(kids[2].id.clone()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(race_events.len(), 1);
+
+    // Unknown patient or recipient; a taken outbox id rolls the notice back.
+    let mut ghost = notice("ntc-ghost", &mom.id, "2026-06-01");
+    ghost.patient_id = pid("ntc-no-such-patient");
+    let err = store
+        .record_notice_and_enqueue(
+            &ghost,
+            &email("ntc-ghost-mail", "g@example.org"),
+            &audit_of(&ghost),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    let ghost = notice("ntc-ghost2", &aid("ntc-no-such-account"), "2026-06-01");
+    let err = store
+        .record_notice_and_enqueue(
+            &ghost,
+            &email("ntc-ghost2-mail", "g@example.org"),
+            &audit_of(&ghost),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    let clash = notice("ntc-clash", &mom.id, "2030-01-01");
+    let err = store
+        .record_notice_and_enqueue(
+            &clash,
+            &email("ntc-n1-mail", "g@example.org"),
+            &audit_of(&clash),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert_eq!(
+        store.notices_of_patient(&kids[0].id).await.unwrap().len(),
+        4
+    );
+}
+
+/// Job leases: one holder at a time, taken over only once expired, renewed
+/// and released by their holder only, one winner among callers at once,
+/// expired leases deleted.
+pub async fn job_leases(store: &dyn Store) {
+    let t0 = at("2026-05-01T00:00:00Z");
+    let t5 = at("2026-05-01T00:05:00Z");
+    let t10 = at("2026-05-01T00:10:00Z");
+    let t20 = at("2026-05-01T00:20:00Z");
+    assert!(store
+        .acquire_lease("lease-a", "node-1", t0, t10)
+        .await
+        .unwrap());
+    assert!(!store
+        .acquire_lease("lease-a", "node-2", t5, t20)
+        .await
+        .unwrap());
+    // A holder does not take its own running lease twice.
+    assert!(!store
+        .acquire_lease("lease-a", "node-1", t5, t20)
+        .await
+        .unwrap());
+    // Other jobs are other leases.
+    assert!(store
+        .acquire_lease("lease-b", "node-2", t5, t10)
+        .await
+        .unwrap());
+    // Renewed by the holder only.
+    assert!(!store.renew_lease("lease-a", "node-2", t20).await.unwrap());
+    assert!(store.renew_lease("lease-a", "node-1", t20).await.unwrap());
+    assert!(!store
+        .acquire_lease("lease-a", "node-2", t10, t20)
+        .await
+        .unwrap());
+    // Expired: anyone takes it over, the former holder's renewal fails.
+    assert!(store
+        .acquire_lease("lease-a", "node-2", t20, at("2026-05-01T00:30:00Z"))
+        .await
+        .unwrap());
+    assert!(!store.renew_lease("lease-a", "node-1", t20).await.unwrap());
+    // Released by the holder only.
+    store.release_lease("lease-a", "node-1").await.unwrap();
+    assert!(!store
+        .acquire_lease("lease-a", "node-3", t20, t20)
+        .await
+        .unwrap());
+    store.release_lease("lease-a", "node-2").await.unwrap();
+    assert!(store
+        .acquire_lease("lease-a", "node-3", t20, at("2026-05-01T00:25:00Z"))
+        .await
+        .unwrap());
+    store.release_lease("lease-none", "node-3").await.unwrap();
+
+    // Six nodes at once: one wins.
+    let t = at("2026-05-02T00:00:00Z");
+    let until = at("2026-05-02T00:10:00Z");
+    let take = |who: &'static str| store.acquire_lease("lease-race", who, t, until);
+    let (a, b, c, d, e, f) = tokio::join!(
+        take("n1"),
+        take("n2"),
+        take("n3"),
+        take("n4"),
+        take("n5"),
+        take("n6")
+    );
+    let wins = [a, b, c, d, e, f]
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|w| *w)
+        .count();
+    assert_eq!(wins, 1, "exactly one node takes the lease");
+
+    // lease-b (until t10) and lease-a (until 00:25) expired before 00:30;
+    // lease-race has not.
+    assert_eq!(
+        store
+            .delete_expired_leases(at("2026-05-01T00:30:00Z"))
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(store
+        .acquire_lease("lease-b", "node-9", t, until)
+        .await
+        .unwrap());
+    assert!(!store
+        .acquire_lease("lease-race", "node-9", t, until)
+        .await
+        .unwrap());
+    assert_eq!(store.delete_expired_leases(t).await.unwrap(), 0);
+}

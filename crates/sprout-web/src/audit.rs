@@ -1,5 +1,7 @@
-//! Audit events written by the web layer: sign-in, sign-out, failed sign-in and
-//! every view (allowed or not) of a patient page (DESIGN.md, capability 9).
+//! Audit events written by the web layer: sign-in, sign-out, failed sign-in,
+//! every view (allowed or not) of a patient page with the items the access
+//! policy withheld from it, and every change of who may act for a patient
+//! (DESIGN.md, capability 9).
 //!
 //! An event that cannot be written fails the request: a page of health data is
 //! never shown without its audit record.
@@ -42,6 +44,9 @@ pub(crate) struct Entry<'a> {
     pub object_id: Option<&'a str>,
     pub outcome: Outcome,
     pub reason: Option<&'a str>,
+    /// JSON details: items withheld with their reason and information-blocking
+    /// exception, the change made to a relationship. Never health data.
+    pub detail: Option<String>,
 }
 
 /// Appends `entry` to the audit trail.
@@ -58,7 +63,7 @@ pub(crate) async fn record(state: &AppState, ctx: &Ctx, entry: Entry<'_>) -> Web
         reason: entry.reason.map(str::to_owned),
         client_addr: ctx.client_addr.clone(),
         request_id: Some(ctx.request_id.clone()),
-        detail: None,
+        detail: entry.detail,
     };
     state.store().append_audit(&event).await?;
     Ok(())

@@ -3,8 +3,13 @@
 //!
 //! - [`router`] builds the axum router from an [`AppState`]; [`serve`] runs it
 //!   on a listener with the client address available to handlers (audit).
-//! - Patient data reaches a page only through `read` (one path, one access
-//!   decision, one audit event per view); a denied patient is a 404.
+//! - Patient data reaches a page only through `read` (one path, asking the
+//!   access policy, [`sprout_domain::policy`], per section and per item; one
+//!   audit event per view, naming every item withheld and why); a patient the
+//!   user may see nothing of is a 404, exactly like an unknown one.
+//! - `proxies`: who may act for a patient. Adolescent and adult patients
+//!   approve, reject, limit and revoke their proxies; staff add and revoke
+//!   proxies, record evidence and see why a proxy sees what it sees.
 //! - Sessions live in the database ([`sprout_store::SessionStore`]); every
 //!   state-changing form carries a CSRF token; cross-origin POSTs are refused.
 //! - Every word comes from the Fluent catalogs `i18n/en.ftl` and `i18n/es.ftl`.
@@ -19,6 +24,7 @@ mod error;
 mod i18n;
 mod pages;
 mod present;
+mod proxies;
 mod read;
 mod signin;
 mod views;
@@ -63,6 +69,9 @@ pub struct WebConfig {
     /// The practice's name, shown as the portal's brand and in window titles.
     /// Default: "Sprout".
     pub practice_name: String,
+    /// The access policy in force (the configuration file's preset and
+    /// overrides). Default: the `california` preset.
+    pub policy: sprout_domain::policy::Policy,
 }
 
 impl Default for WebConfig {
@@ -73,6 +82,7 @@ impl Default for WebConfig {
             public_origin: None,
             session_lifetime: SignedDuration::from_hours(12),
             practice_name: "Sprout".to_owned(),
+            policy: sprout_domain::policy::Policy::default(),
         }
     }
 }
@@ -127,6 +137,11 @@ impl AppState {
         &self.inner.config
     }
 
+    /// The access policy in force.
+    pub fn policy(&self) -> &sprout_domain::policy::Policy {
+        &self.inner.config.policy
+    }
+
     pub(crate) fn i18n(&self) -> &i18n::I18n {
         &self.inner.i18n
     }
@@ -147,6 +162,14 @@ pub fn router(state: AppState) -> Router {
         .route("/find", post(pages::find_patient))
         .route("/patients/{id}", get(pages::patient_summary))
         .route("/patients/{id}/{section}", get(pages::patient_section))
+        .route(
+            "/patients/{id}/proxies",
+            get(proxies::page).post(proxies::add),
+        )
+        .route(
+            "/patients/{id}/proxies/{rel}/{action}",
+            get(proxies::explain).post(proxies::change),
+        )
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

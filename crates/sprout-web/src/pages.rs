@@ -5,7 +5,7 @@ use crate::context::{Authed, Ctx, SignedIn};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{Arg, Tr};
 use crate::present::{self, Vital};
-use crate::read::{self, Granted};
+use crate::read::{self, Data, Want};
 use crate::views::{
     self, Chrome, CountLink, HomePage, ListPage, PatientFrame, Row, StaffHomePage, SummaryPage, Tab,
 };
@@ -14,7 +14,7 @@ use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Form, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use sprout_domain::record::Section;
+use sprout_domain::record::{Patient, Section};
 
 /// One page of a patient's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +53,13 @@ impl Page {
             Self::Visits => "visits",
             Self::LabResults => "lab-results",
         }
+    }
+
+    /// The list page of a section, if it has one.
+    fn of_section(s: Section) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|p| *p != Page::Summary && p.section() == s)
     }
 
     fn from_slug(s: &str) -> Option<Self> {
@@ -122,10 +129,14 @@ pub(crate) async fn home(
         .iter()
         .map(|p| present::patient_link(&t, p, today, Page::Summary.href(p.id.as_str())))
         .collect();
+    let sharing_href = read::own_sharing(&state, &user)
+        .await?
+        .map(|id| proxies_href(id.as_str()));
     let page = HomePage {
         c: Chrome::new(&state, t, t.get("home-title"), Some(&ctx), None),
         greeting,
         patients,
+        sharing_href,
     };
     Ok(Html(views::render(&page)?).into_response())
 }
@@ -207,76 +218,60 @@ async fn show(
     raw_id: Option<&str>,
     page: Page,
 ) -> WebResult<Response> {
-    let section = page.section();
-    let g = read::open(state, ctx, user, raw_id, section, section.code()).await?;
+    let want = match page {
+        Page::Summary => Want::Summary,
+        other => Want::Section(other.section()),
+    };
+    let v = read::view(state, ctx, user, raw_id, want).await?;
     let t = state.i18n().tr(ctx.locale);
-    let f = frame(state, &t, &g, page).await?;
+    let f = frame(&t, &v, Current::Page(page));
     let title = format!("{} · {}", t.get(page.tab_key()), f.patient.name);
     let c = Chrome::new(state, t, title, Some(ctx), None);
-    let (heading, empty, rows): (&str, &str, Vec<Row>) = match page {
-        Page::Summary => return summary(state, t, c, f, &g).await,
-        Page::Vitals => (
+    let (heading, empty, rows): (&str, &str, Vec<Row>) = match v.data {
+        Data::Summary {
+            counts,
+            latest_vitals,
+        } => return summary(t, c, f, &v.patient, counts, latest_vitals),
+        Data::Vitals(items) => (
             "vitals-heading",
             "vitals-empty",
-            g.vitals(state)
-                .await?
-                .iter()
-                .map(|o| present::vital_row(&t, o))
-                .collect(),
+            items.iter().map(|o| present::vital_row(&t, o)).collect(),
         ),
-        Page::Immunizations => (
+        Data::Immunizations(items) => (
             "immunizations-heading",
             "immunizations-empty",
-            g.immunizations(state)
-                .await?
+            items
                 .iter()
                 .map(|i| present::immunization_row(&t, i))
                 .collect(),
         ),
-        Page::Medications => (
+        Data::Medications(items) => (
             "medications-heading",
             "medications-empty",
-            g.medications(state)
-                .await?
+            items
                 .iter()
                 .map(|m| present::medication_row(&t, m))
                 .collect(),
         ),
-        Page::Allergies => (
+        Data::Allergies(items) => (
             "allergies-heading",
             "allergies-empty",
-            g.allergies(state)
-                .await?
-                .iter()
-                .map(|a| present::allergy_row(&t, a))
-                .collect(),
+            items.iter().map(|a| present::allergy_row(&t, a)).collect(),
         ),
-        Page::Problems => (
+        Data::Problems(items) => (
             "problems-heading",
             "problems-empty",
-            g.problems(state)
-                .await?
-                .iter()
-                .map(|p| present::problem_row(&t, p))
-                .collect(),
+            items.iter().map(|p| present::problem_row(&t, p)).collect(),
         ),
-        Page::Visits => (
+        Data::Visits(items) => (
             "visits-heading",
             "visits-empty",
-            g.visits(state)
-                .await?
-                .iter()
-                .map(|e| present::visit_row(&t, e))
-                .collect(),
+            items.iter().map(|e| present::visit_row(&t, e)).collect(),
         ),
-        Page::LabResults => (
+        Data::LabResults(items) => (
             "lab-results-heading",
             "lab-results-empty",
-            g.lab_results(state)
-                .await?
-                .iter()
-                .map(|o| present::lab_row(&t, o))
-                .collect(),
+            items.iter().map(|o| present::lab_row(&t, o)).collect(),
         ),
     };
     let page = ListPage {
@@ -290,36 +285,28 @@ async fn show(
 }
 
 /// The summary: counts per section the user may see and the latest vitals.
-async fn summary(
-    state: &AppState,
+fn summary(
     t: Tr<'_>,
     c: Chrome<'_>,
     f: PatientFrame,
-    g: &Granted,
+    patient: &Patient,
+    counts: read::Counts,
+    latest_vitals: Option<Vec<sprout_domain::record::Observation>>,
 ) -> WebResult<Response> {
-    let counts = g.counts(state).await?;
-    let id = g.patient.id.as_str();
-    let counts = [
-        (Page::Vitals, counts.vitals),
-        (Page::Immunizations, counts.immunizations),
-        (Page::Medications, counts.medications),
-        (Page::Allergies, counts.allergies),
-        (Page::Problems, counts.problems),
-        (Page::Visits, counts.visits),
-        (Page::LabResults, counts.lab_results),
-    ]
-    .into_iter()
-    .filter_map(|(p, n)| {
-        n.map(|count| CountLink {
-            href: p.href(id),
-            label: t.get(p.tab_key()),
-            count,
+    let id = patient.id.as_str();
+    let counts = counts
+        .into_iter()
+        .filter_map(|(s, count)| {
+            let p = Page::of_section(s)?;
+            Some(CountLink {
+                href: p.href(id),
+                label: t.get(p.tab_key()),
+                count,
+            })
         })
-    })
-    .collect();
-    let latest_vitals = if g.may(Section::Vitals) {
-        let vitals = g.vitals(state).await?;
-        let rows = Vital::SUMMARY
+        .collect();
+    let latest_vitals = latest_vitals.map(|vitals| {
+        Vital::SUMMARY
             .into_iter()
             .filter_map(|kind| {
                 vitals
@@ -327,11 +314,8 @@ async fn summary(
                     .find(|o| o.loinc.as_deref().and_then(Vital::from_loinc) == Some(kind))
                     .map(|o| present::vital_row(&t, o))
             })
-            .collect();
-        Some(rows)
-    } else {
-        None
-    };
+            .collect()
+    });
     let page = SummaryPage {
         c,
         vitals_href: Page::Vitals.href(id),
@@ -342,28 +326,70 @@ async fn summary(
     Ok(Html(views::render(&page)?).into_response())
 }
 
-/// The patient's name and avatar, the tabs the user may open, and the switcher.
-async fn frame(state: &AppState, t: &Tr<'_>, g: &Granted, page: Page) -> WebResult<PatientFrame> {
-    let today = g.today();
-    let id = g.patient.id.as_str();
-    let tabs = Page::ALL
+/// Which tab of the patient frame is current.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Current {
+    /// A record page.
+    Page(Page),
+    /// The proxies page.
+    Proxies,
+}
+
+/// The path of a patient's proxies page.
+pub(crate) fn proxies_href(patient: &str) -> String {
+    format!("/patients/{patient}/proxies")
+}
+
+/// The patient's name and avatar, the tabs the user may open (only sections
+/// the policy lets them view, and the proxies page where they may see it), and
+/// the switcher (only patients they may see something of today).
+pub(crate) fn frame(t: &Tr<'_>, v: &read::View, current: Current) -> PatientFrame {
+    frame_parts(t, &v.patient, &v.sections, &v.others, v.sharing, v.today, current)
+}
+
+/// [`frame`] from its parts.
+pub(crate) fn frame_parts(
+    t: &Tr<'_>,
+    patient: &Patient,
+    sections: &[Section],
+    others: &[Patient],
+    sharing: Option<read::Sharing>,
+    today: jiff::civil::Date,
+    current: Current,
+) -> PatientFrame {
+    let id = patient.id.as_str();
+    let mut tabs: Vec<Tab> = Page::ALL
         .into_iter()
-        .filter(|p| g.may(p.section()))
+        .filter(|p| *p == Page::Summary || sections.contains(&p.section()))
         .map(|p| Tab {
             href: p.href(id),
             label: t.get(p.tab_key()),
-            current: p == page,
+            current: current == Current::Page(p),
         })
         .collect();
-    let others = g
-        .others(state)
-        .await?
+    if let Some(sharing) = sharing {
+        tabs.push(Tab {
+            href: proxies_href(id),
+            label: t.get(match sharing {
+                read::Sharing::Patient => "tab-sharing",
+                read::Sharing::Staff { .. } => "tab-proxies",
+            }),
+            current: current == Current::Proxies,
+        });
+    }
+    // The switcher keeps the page where it means the same for the other
+    // patient; the proxies page switches to the other's summary.
+    let page = match current {
+        Current::Page(p) => p,
+        Current::Proxies => Page::Summary,
+    };
+    let others = others
         .iter()
         .map(|p| present::patient_link(t, p, today, page.href(p.id.as_str())))
         .collect();
-    Ok(PatientFrame {
-        patient: present::patient_link(t, &g.patient, today, Page::Summary.href(id)),
+    PatientFrame {
+        patient: present::patient_link(t, patient, today, Page::Summary.href(id)),
         tabs,
         others,
-    })
+    }
 }

@@ -1,67 +1,361 @@
-//! The one read path of patient data for pages (DESIGN.md, "Architecture":
-//! reads of patient data go through one path that asks the access policy).
+//! The one read path of patient data (DESIGN.md, "Architecture": reads of
+//! patient data go through one path that asks the access policy).
 //!
-//! A handler gets patient data only through a [`Granted`], and only [`open`]
-//! makes one: it parses the id, asks the access decision (the single call of
-//! [`sprout_domain::access::decide_view`] is in [`decide`]) with `today` from
-//! the injected clock, writes the audit event, and answers anything not allowed,
-//! unknown or malformed with the same [`WebError::NotFound`].
+//! A page gets a patient's data only from [`view`] (and a patient's proxies
+//! only after [`open`]): the id is parsed, the stored facts are loaded (the
+//! patient, the patient's own login, the signed-in account's relationships),
+//! and the access policy ([`sprout_domain::policy`]) is asked, with `today`
+//! from the injected clock, which sections the user may view
+//! ([`policy::visible_sections`]) and, item by item, what of them
+//! ([`policy::filter_items`]). Facts are read on every request, so a
+//! revocation, an expiry or a birthday changes the very next request of an
+//! existing session.
+//!
+//! Whatever is withheld leaves no trace: it is not listed, counted, linked or
+//! offered in the switcher, and a patient the user may see nothing of today is
+//! the same [`WebError::NotFound`] as an unknown or malformed id. What the
+//! policy withheld is written, with the reason and the information-blocking
+//! exception of each decision, into the request's one audit event (item ids and
+//! codes only, never health data).
 
 use crate::audit::{self, Entry, Outcome};
 use crate::context::{Ctx, SignedIn};
 use crate::error::{WebError, WebResult};
 use crate::AppState;
 use jiff::civil::Date;
-use sprout_domain::access::{decide_view, Actor, Decision};
-use sprout_domain::people::ProxyRelationship;
+use serde::Serialize;
+use sprout_domain::access;
+use sprout_domain::people::{ProxyRelationship, StaffRole};
+use sprout_domain::policy::{
+    self, Action, AgeBand, Decision, Item, PatientFacts, Policy, PolicyItem, Request,
+};
 use sprout_domain::record::{
-    AllergyIntolerance, Condition, Confidentiality, Encounter, Immunization, Labels,
-    MedicationRequest, Observation, ObservationCategory, Patient, Section,
+    AllergyIntolerance, Condition, Confidentiality, Encounter, Immunization, ItemMeta, Labels,
+    MedicationRequest, Observation, ObservationCategory, Patient, Section, Sensitivity,
 };
 use sprout_domain::PatientId;
 use sprout_store::ItemCounts;
 
-/// The only place the access decision is asked.
-fn decide(
-    actor: &Actor,
-    patient: &PatientId,
-    relationships: &[ProxyRelationship],
-    section: Section,
-    today: Date,
-) -> Decision {
-    decide_view(actor, patient, relationships, section, today)
+/// What a request wants of a patient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    /// The summary: counts of every section the user may view.
+    Summary,
+    /// One section's list.
+    Section(Section),
+    /// The patient's proxies (the patient's own, or staff's view).
+    Proxies,
 }
 
-/// Permission, checked and audited, to show `section` of `patient` to the
-/// signed-in user of this request. Only [`open`] makes one.
-pub(crate) struct Granted {
+impl Want {
+    /// The audit event's object type.
+    fn object_type(self) -> &'static str {
+        match self {
+            Self::Summary => "summary",
+            Self::Section(s) => s.code(),
+            Self::Proxies => "proxies",
+        }
+    }
+}
+
+/// The sections with a list page, in the order the summary counts them.
+pub(crate) const LIST_SECTIONS: [Section; 7] = [
+    Section::Vitals,
+    Section::Immunizations,
+    Section::Medications,
+    Section::Allergies,
+    Section::Problems,
+    Section::VisitSummaries,
+    Section::LabResults,
+];
+
+/// How the signed-in user may see a patient's proxies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sharing {
+    /// The patient themself (adolescent or adult, own login): approve, reject,
+    /// hide sections, revoke.
+    Patient,
+    /// Staff: front desk may change (`manage`), nurses and clinicians look.
+    Staff { manage: bool },
+}
+
+/// The policy's questions for one actor, one patient, one day.
+#[derive(Debug, Clone)]
+pub(crate) struct Scope<'a> {
+    policy: &'a Policy,
+    actor: policy::Actor,
+    facts: PatientFacts,
+    today: Date,
+}
+
+impl<'a> Scope<'a> {
+    /// The scope of `actor` (built from the session) for a patient.
+    pub fn new(
+        policy: &'a Policy,
+        actor: &access::Actor,
+        patient: &PatientId,
+        facts: PatientFacts,
+        relationships: &[ProxyRelationship],
+        today: Date,
+    ) -> Self {
+        let actor = access::actor_for(policy, actor, patient, &facts, relationships, today);
+        Self {
+            policy,
+            actor,
+            facts,
+            today,
+        }
+    }
+
+    /// The decision to view `section` as a whole.
+    pub fn section(&self, section: Section) -> Decision {
+        policy::decide(
+            self.policy,
+            &Request {
+                actor: self.actor.clone(),
+                patient: self.facts.clone(),
+                action: Action::View,
+                section: Some(section),
+                item: None,
+            },
+            self.today,
+        )
+    }
+
+    /// The sections the actor may view.
+    pub fn sections(&self) -> Vec<Section> {
+        policy::visible_sections(self.policy, &self.actor, &self.facts, self.today)
+    }
+
+    /// The patient's age band today.
+    pub fn band(&self) -> AgeBand {
+        policy::band(self.policy, self.facts.birth_date, self.today)
+    }
+
+    /// The patient's facts.
+    pub fn facts(&self) -> &PatientFacts {
+        &self.facts
+    }
+
+    /// Whether the policy could withhold any item of `section` from this
+    /// actor: asked for an item with every label (restricted, every
+    /// sensitivity category, a thread without the proxy). The rules only ever
+    /// withhold more as labels are added, so when even that item is allowed
+    /// every item is, and the store's counts are exact.
+    fn may_withhold_any(&self, section: Section) -> bool {
+        let probe = Item {
+            labels: Labels {
+                confidentiality: Confidentiality::Restricted,
+                sensitivity: Sensitivity::ALL.to_vec(),
+            },
+            patient_only_thread: true,
+        };
+        !policy::decide(
+            self.policy,
+            &Request {
+                actor: self.actor.clone(),
+                patient: self.facts.clone(),
+                action: Action::View,
+                section: Some(section),
+                item: Some(probe),
+            },
+            self.today,
+        )
+        .allow
+    }
+
+    /// The items of `section` the actor may view, in order; each withheld one
+    /// is added to `log` with its decision.
+    fn filter<T: HasMeta>(
+        &self,
+        section: Section,
+        items: Vec<T>,
+        log: &mut Vec<WithheldItem>,
+    ) -> Vec<T> {
+        let split = policy::filter_items(
+            self.policy,
+            &self.actor,
+            &self.facts,
+            self.today,
+            items.into_iter().map(|i| InSection(section, i)),
+        );
+        for w in split.withheld {
+            log.push(WithheldItem {
+                item: w.item.1.meta().id.to_string(),
+                section: section.code(),
+                reason: w.decision.reason.code(),
+                exception: w.decision.exception.map(|e| e.code()),
+            });
+        }
+        split.kept.into_iter().map(|i| i.1).collect()
+    }
+}
+
+/// Record types that carry [`ItemMeta`].
+trait HasMeta {
+    fn meta(&self) -> &ItemMeta;
+}
+
+macro_rules! has_meta {
+    ($($t:ty),+) => {
+        $(impl HasMeta for $t {
+            fn meta(&self) -> &ItemMeta {
+                &self.meta
+            }
+        })+
+    };
+}
+has_meta!(
+    Observation,
+    Immunization,
+    MedicationRequest,
+    AllergyIntolerance,
+    Condition,
+    Encounter
+);
+
+/// An item with the section it is shown in, as the policy judges it.
+struct InSection<T>(Section, T);
+
+impl<T: HasMeta> PolicyItem for InSection<T> {
+    fn section(&self) -> Section {
+        self.0
+    }
+    fn labels(&self) -> &Labels {
+        &self.1.meta().labels
+    }
+}
+
+/// One item withheld from a view, as written to the audit event.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct WithheldItem {
+    /// Sprout's item id.
+    item: String,
+    /// The section it belongs to.
+    section: &'static str,
+    /// The decision's reason code.
+    reason: &'static str,
+    /// The information-blocking exception, when the item is withheld from
+    /// someone acting for the patient.
+    exception: Option<&'static str>,
+}
+
+/// A denied request, as written to the audit event.
+#[derive(Debug, Serialize)]
+struct DeniedDetail<'a> {
+    section: Option<&'a str>,
+    reason: &'a str,
+    exception: Option<&'a str>,
+}
+
+/// A patient opened for the signed-in user: the stored facts and the policy's
+/// scope. Only [`open`] makes one, after the policy allowed something.
+pub(crate) struct Opened<'a> {
     /// The patient.
     pub patient: Patient,
-    /// The section the page was opened for.
-    pub section: Section,
-    actor: Actor,
-    relationships: Vec<ProxyRelationship>,
-    today: Date,
+    /// The sections the user may view today (never empty).
+    pub sections: Vec<Section>,
+    /// The policy's questions for this user and patient.
+    pub scope: Scope<'a>,
+    /// How the user may see the patient's proxies, if at all.
+    pub sharing: Option<Sharing>,
+    /// The signed-in account's relationships (any patient).
+    pub relationships: Vec<ProxyRelationship>,
+    /// The audit role of the user for this patient.
+    pub role: String,
+    /// The decision reported in the success event.
+    pub decision: Decision,
 }
 
-/// Opens `section` of the patient named by `raw_id` for the signed-in user:
-/// decides, audits (`read` of `object_type`, success, denied or failure) and
-/// loads the patient.
+impl Opened<'_> {
+    /// Today, as used for the decisions.
+    pub fn today(&self) -> Date {
+        self.scope.today
+    }
+
+    /// Writes the success event of this request.
+    pub async fn audit_success(
+        &self,
+        state: &AppState,
+        ctx: &Ctx,
+        user: &SignedIn,
+        object_type: &str,
+        object_id: Option<&str>,
+        detail: Option<String>,
+    ) -> WebResult<()> {
+        audit::record(
+            state,
+            ctx,
+            Entry {
+                account_id: Some(&user.actor.account_id),
+                actor_role: &self.role,
+                patient_id: Some(&self.patient.id),
+                action: "read",
+                object_type,
+                object_id,
+                outcome: Outcome::Success,
+                reason: Some(self.decision.reason.code()),
+                detail,
+            },
+        )
+        .await
+    }
+}
+
+/// The facts of a stored patient: the own login is looked up (the signed-in
+/// account itself when it is the patient's).
+pub(crate) async fn facts_of(
+    state: &AppState,
+    user: &SignedIn,
+    patient: &Patient,
+) -> WebResult<PatientFacts> {
+    if user.actor.own_patient.as_ref() == Some(&patient.id) {
+        return Ok(access::patient_facts(
+            patient,
+            Some(user.account.status),
+            Some(&user.account.email),
+        ));
+    }
+    let own = state.store().account_of_patient(&patient.id).await?;
+    Ok(access::patient_facts(
+        patient,
+        own.as_ref().map(|a| a.status),
+        own.as_ref().map(|a| a.email.as_str()),
+    ))
+}
+
+/// The signed-in account's relationships (none are read for staff, who do not
+/// act as proxies).
+async fn relationships_of(state: &AppState, user: &SignedIn) -> WebResult<Vec<ProxyRelationship>> {
+    if user.actor.staff_role.is_some() {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .store()
+        .relationships_of_account(&user.actor.account_id)
+        .await?)
+}
+
+/// Opens the patient named by `raw_id` for what the request wants: loads the
+/// facts, asks the policy, and refuses (auditing the denial with the
+/// decision's reason and exception) anything not allowed.
 ///
 /// # Errors
-/// [`WebError::NotFound`] for a malformed id, a patient the user may not see and
-/// an unknown patient alike; [`WebError::Store`] when the database fails.
-pub(crate) async fn open(
-    state: &AppState,
+/// [`WebError::NotFound`] for a malformed id, an unknown patient, a patient the
+/// user may see nothing of today, a section the user may not view, and the
+/// proxies page of anyone but the patient (adolescent or adult) and staff;
+/// [`WebError::Store`] when the database fails.
+pub(crate) async fn open<'a>(
+    state: &'a AppState,
     ctx: &Ctx,
     user: &SignedIn,
     raw_id: Option<&str>,
-    section: Section,
-    object_type: &str,
-) -> WebResult<Granted> {
+    want: Want,
+) -> WebResult<Opened<'a>> {
     let store = state.store();
     let actor = &user.actor;
-    let entry = |role: &'static str| Entry {
+    let object_type = want.object_type();
+    let entry = |role: &'a str| Entry {
         account_id: Some(&actor.account_id),
         actor_role: role,
         patient_id: None,
@@ -70,6 +364,7 @@ pub(crate) async fn open(
         object_id: None,
         outcome: Outcome::Denied,
         reason: None,
+        detail: None,
     };
 
     let Some(id) = raw_id.and_then(PatientId::parse) else {
@@ -87,30 +382,8 @@ pub(crate) async fn open(
         return Err(WebError::NotFound);
     };
 
-    let relationships = store.relationships_of_account(&actor.account_id).await?;
-    let today = state.clock().today();
-    let decision = decide(actor, &id, &relationships, section, today);
+    let relationships = relationships_of(state, user).await?;
     let role = audit::role_of(actor, Some(&id), &relationships);
-
-    if !decision.allow {
-        // Name the patient in the event only when one exists with that id (the
-        // audit trail keeps references valid); otherwise keep the id as text.
-        let exists = store.patient(&id).await?.is_some();
-        audit::record(
-            state,
-            ctx,
-            Entry {
-                actor_role: &role,
-                patient_id: exists.then_some(&id),
-                object_id: (!exists).then_some(id.as_str()),
-                reason: Some(decision.reason.code()),
-                ..entry("")
-            },
-        )
-        .await?;
-        return Err(WebError::NotFound);
-    }
-
     let Some(patient) = store.patient(&id).await? else {
         audit::record(
             state,
@@ -127,180 +400,255 @@ pub(crate) async fn open(
         return Err(WebError::NotFound);
     };
 
-    audit::record(
-        state,
-        ctx,
-        Entry {
-            actor_role: &role,
-            patient_id: Some(&id),
-            outcome: Outcome::Success,
-            reason: Some(decision.reason.code()),
-            ..entry("")
-        },
-    )
-    .await?;
+    let facts = facts_of(state, user, &patient).await?;
+    let today = state.clock().today();
+    let scope = Scope::new(state.policy(), actor, &id, facts, &relationships, today);
+    let sections = scope.sections();
 
-    Ok(Granted {
+    // The decision that answers this request: the section asked for, else the
+    // first section the user may view (or, seeing none, demographics).
+    let asked = match want {
+        Want::Section(s) => s,
+        Want::Summary | Want::Proxies => sections.first().copied().unwrap_or(Section::Demographics),
+    };
+    let decision = scope.section(asked);
+    let sharing = sharing(state.policy(), actor.staff_role, &scope);
+    let refusal: Option<(Option<&str>, &str, Option<&str>)> = if !decision.allow {
+        Some((
+            Some(asked.code()),
+            decision.reason.code(),
+            decision.exception.map(|e| e.code()),
+        ))
+    } else if want == Want::Proxies && sharing.is_none() {
+        // Proxies of a patient are the patient's and the practice's business.
+        Some((None, "not-patient-or-staff", None))
+    } else {
+        None
+    };
+    if let Some((section, reason, exception)) = refusal {
+        let detail = serde_json::json!({
+            "denied": DeniedDetail { section, reason, exception }
+        });
+        audit::record(
+            state,
+            ctx,
+            Entry {
+                actor_role: &role,
+                patient_id: Some(&id),
+                reason: Some(reason),
+                detail: Some(detail.to_string()),
+                ..entry("")
+            },
+        )
+        .await?;
+        return Err(WebError::NotFound);
+    }
+
+    Ok(Opened {
         patient,
-        section,
-        actor: actor.clone(),
+        sections,
+        scope,
+        sharing,
         relationships,
-        today,
+        role,
+        decision,
     })
 }
 
-impl Granted {
-    /// Whether the user may also see `section` of this patient (tabs, counts).
-    pub fn may(&self, section: Section) -> bool {
-        section == self.section
-            || decide(
-                &self.actor,
-                &self.patient.id,
-                &self.relationships,
-                section,
-                self.today,
-            )
-            .allow
-    }
-
-    /// Today, as used for the decision.
-    pub fn today(&self) -> Date {
-        self.today
-    }
-
-    fn require(&self, section: Section) -> WebResult<()> {
-        if self.may(section) {
-            Ok(())
-        } else {
-            Err(WebError::NotFound)
+/// How a user may see a patient's proxies: the patient (own record allowed,
+/// adolescent or adult), or staff who may see the patient (front desk
+/// manages, nurses and clinicians look; administrators see no record).
+fn sharing(policy: &Policy, staff: Option<StaffRole>, scope: &Scope<'_>) -> Option<Sharing> {
+    match (&scope.actor.kind, staff) {
+        (policy::ActorKind::Patient, _) => {
+            let own = scope.section(Section::Demographics).allow;
+            (own && policy::band(policy, scope.facts.birth_date, scope.today) != AgeBand::Child)
+                .then_some(Sharing::Patient)
         }
-    }
-
-    /// Whether one item may be shown.
-    ///
-    /// Stopgap until the full policy filters items: a `restricted` item is shown
-    /// only on the patient's own login and to clinicians (ACCESS-POLICY.md rules
-    /// 2 and 4: hidden from proxies and from other staff).
-    fn item_visible(&self, labels: &Labels) -> bool {
-        labels.confidentiality == Confidentiality::Normal || self.sees_restricted()
-    }
-
-    fn sees_restricted(&self) -> bool {
-        self.actor.own_patient.as_ref() == Some(&self.patient.id)
-            || self.actor.staff_role == Some(sprout_domain::people::StaffRole::Clinician)
-    }
-
-    fn visible<T>(&self, items: Vec<T>, labels: impl Fn(&T) -> &Labels) -> Vec<T> {
-        items
-            .into_iter()
-            .filter(|i| self.item_visible(labels(i)))
-            .collect()
-    }
-
-    /// Counts per section, `None` for sections the user may not see.
-    ///
-    /// A user who may see restricted items gets the store's counts; anyone else
-    /// gets counts of the filtered lists, so a withheld item is not even counted.
-    pub async fn counts(&self, state: &AppState) -> WebResult<SectionCounts> {
-        let n = |s: Section, v: u64| self.may(s).then_some(v);
-        if self.sees_restricted() {
-            let c: ItemCounts = state.store().item_counts(&self.patient.id).await?;
-            return Ok(SectionCounts {
-                vitals: n(Section::Vitals, c.vitals),
-                immunizations: n(Section::Immunizations, c.immunizations),
-                medications: n(Section::Medications, c.medications),
-                allergies: n(Section::Allergies, c.allergies),
-                problems: n(Section::Problems, c.conditions),
-                visits: n(Section::VisitSummaries, c.encounters),
-                lab_results: n(Section::LabResults, c.lab_results),
-            });
-        }
-        async fn len<T>(
-            may: bool,
-            f: impl std::future::Future<Output = WebResult<Vec<T>>>,
-        ) -> WebResult<Option<u64>> {
-            if may {
-                Ok(Some(f.await?.len() as u64))
-            } else {
-                Ok(None)
-            }
-        }
-        Ok(SectionCounts {
-            vitals: len(self.may(Section::Vitals), self.vitals(state)).await?,
-            immunizations: len(self.may(Section::Immunizations), self.immunizations(state)).await?,
-            medications: len(self.may(Section::Medications), self.medications(state)).await?,
-            allergies: len(self.may(Section::Allergies), self.allergies(state)).await?,
-            problems: len(self.may(Section::Problems), self.problems(state)).await?,
-            visits: len(self.may(Section::VisitSummaries), self.visits(state)).await?,
-            lab_results: len(self.may(Section::LabResults), self.lab_results(state)).await?,
-        })
-    }
-
-    /// Vital signs, newest first.
-    pub async fn vitals(&self, state: &AppState) -> WebResult<Vec<Observation>> {
-        self.require(Section::Vitals)?;
-        let items = state
-            .store()
-            .observations(&self.patient.id, ObservationCategory::VitalSigns)
-            .await?;
-        Ok(self.visible(items, |o| &o.meta.labels))
-    }
-
-    /// Laboratory results, newest first.
-    pub async fn lab_results(&self, state: &AppState) -> WebResult<Vec<Observation>> {
-        self.require(Section::LabResults)?;
-        let items = state
-            .store()
-            .observations(&self.patient.id, ObservationCategory::Laboratory)
-            .await?;
-        Ok(self.visible(items, |o| &o.meta.labels))
-    }
-
-    /// Immunizations, newest first.
-    pub async fn immunizations(&self, state: &AppState) -> WebResult<Vec<Immunization>> {
-        self.require(Section::Immunizations)?;
-        let items = state.store().immunizations(&self.patient.id).await?;
-        Ok(self.visible(items, |i| &i.meta.labels))
-    }
-
-    /// Medications, newest first.
-    pub async fn medications(&self, state: &AppState) -> WebResult<Vec<MedicationRequest>> {
-        self.require(Section::Medications)?;
-        let items = state.store().medication_requests(&self.patient.id).await?;
-        Ok(self.visible(items, |i| &i.meta.labels))
-    }
-
-    /// Allergies, newest first.
-    pub async fn allergies(&self, state: &AppState) -> WebResult<Vec<AllergyIntolerance>> {
-        self.require(Section::Allergies)?;
-        let items = state.store().allergies(&self.patient.id).await?;
-        Ok(self.visible(items, |i| &i.meta.labels))
-    }
-
-    /// Problems (Conditions), newest first.
-    pub async fn problems(&self, state: &AppState) -> WebResult<Vec<Condition>> {
-        self.require(Section::Problems)?;
-        let items = state.store().conditions(&self.patient.id).await?;
-        Ok(self.visible(items, |i| &i.meta.labels))
-    }
-
-    /// Visits (Encounters), newest first.
-    pub async fn visits(&self, state: &AppState) -> WebResult<Vec<Encounter>> {
-        self.require(Section::VisitSummaries)?;
-        let items = state.store().encounters(&self.patient.id).await?;
-        Ok(self.visible(items, |i| &i.meta.labels))
-    }
-
-    /// The other patients the user may see (the switcher), oldest first.
-    pub async fn others(&self, state: &AppState) -> WebResult<Vec<Patient>> {
-        let mut all = visible_among(state, &self.actor, &self.relationships, self.today).await?;
-        all.retain(|p| p.id != self.patient.id);
-        Ok(all)
+        (policy::ActorKind::Staff { .. }, Some(role)) => match role {
+            StaffRole::FrontDesk => Some(Sharing::Staff { manage: true }),
+            StaffRole::Nurse | StaffRole::Clinician => Some(Sharing::Staff { manage: false }),
+            StaffRole::Admin => None,
+        },
+        _ => None,
     }
 }
 
+/// Counts per list section the user may view (in [`LIST_SECTIONS`] order).
+pub(crate) type Counts = Vec<(Section, u64)>;
+
+/// A page's patient data, already filtered.
+pub(crate) enum Data {
+    /// The summary: counts and the latest vitals (`None` when vitals are not
+    /// the user's to see).
+    Summary {
+        counts: Counts,
+        latest_vitals: Option<Vec<Observation>>,
+    },
+    Vitals(Vec<Observation>),
+    LabResults(Vec<Observation>),
+    Immunizations(Vec<Immunization>),
+    Medications(Vec<MedicationRequest>),
+    Allergies(Vec<AllergyIntolerance>),
+    Problems(Vec<Condition>),
+    Visits(Vec<Encounter>),
+}
+
+/// A patient page's content.
+pub(crate) struct View {
+    /// The patient.
+    pub patient: Patient,
+    /// The sections the user may view today.
+    pub sections: Vec<Section>,
+    /// Today, as decided.
+    pub today: Date,
+    /// The other patients the user may see something of today (switcher).
+    pub others: Vec<Patient>,
+    /// How the user may see the patient's proxies, if at all.
+    pub sharing: Option<Sharing>,
+    /// The data.
+    pub data: Data,
+}
+
+/// Reads what a patient page shows for the signed-in user: [`open`], then the
+/// items the policy lets through, the switcher, and one audit event (`read`
+/// of the summary or section; success with the decision's reason, and every
+/// withheld item with its reason and exception in `detail`).
+///
+/// # Errors
+/// As [`open`]; [`WebError::NotFound`] for a section without a list page.
+pub(crate) async fn view(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &SignedIn,
+    raw_id: Option<&str>,
+    want: Want,
+) -> WebResult<View> {
+    if matches!(want, Want::Section(s) if !LIST_SECTIONS.contains(&s)) || want == Want::Proxies {
+        return Err(WebError::NotFound);
+    }
+    let opened = open(state, ctx, user, raw_id, want).await?;
+    let mut withheld = Vec::new();
+    let data = match want {
+        Want::Summary => summary(state, &opened, &mut withheld).await?,
+        Want::Section(s) => section(state, &opened, s, &mut withheld).await?,
+        Want::Proxies => return Err(WebError::NotFound),
+    };
+    let mut others = visible_among(state, user, &opened.relationships, opened.today()).await?;
+    others.retain(|p| p.id != opened.patient.id);
+    let detail = (!withheld.is_empty())
+        .then(|| serde_json::json!({ "withheld": withheld }).to_string());
+    opened
+        .audit_success(state, ctx, user, want.object_type(), None, detail)
+        .await?;
+    Ok(View {
+        today: opened.today(),
+        sections: opened.sections,
+        others,
+        sharing: opened.sharing,
+        patient: opened.patient,
+        data,
+    })
+}
+
+/// One list section, filtered.
+async fn section(
+    state: &AppState,
+    o: &Opened<'_>,
+    s: Section,
+    log: &mut Vec<WithheldItem>,
+) -> WebResult<Data> {
+    let store = state.store();
+    let id = &o.patient.id;
+    let f = &o.scope;
+    Ok(match s {
+        Section::Vitals => Data::Vitals(f.filter(
+            s,
+            store
+                .observations(id, ObservationCategory::VitalSigns)
+                .await?,
+            log,
+        )),
+        Section::LabResults => Data::LabResults(f.filter(
+            s,
+            store
+                .observations(id, ObservationCategory::Laboratory)
+                .await?,
+            log,
+        )),
+        Section::Immunizations => {
+            Data::Immunizations(f.filter(s, store.immunizations(id).await?, log))
+        }
+        Section::Medications => {
+            Data::Medications(f.filter(s, store.medication_requests(id).await?, log))
+        }
+        Section::Allergies => Data::Allergies(f.filter(s, store.allergies(id).await?, log)),
+        Section::Problems => Data::Problems(f.filter(s, store.conditions(id).await?, log)),
+        Section::VisitSummaries => Data::Visits(f.filter(s, store.encounters(id).await?, log)),
+        _ => return Err(WebError::NotFound),
+    })
+}
+
+/// How many items a section's list holds.
+fn data_len(d: &Data) -> u64 {
+    let n = match d {
+        Data::Summary { .. } => 0,
+        Data::Vitals(v) | Data::LabResults(v) => v.len(),
+        Data::Immunizations(v) => v.len(),
+        Data::Medications(v) => v.len(),
+        Data::Allergies(v) => v.len(),
+        Data::Problems(v) => v.len(),
+        Data::Visits(v) => v.len(),
+    };
+    n as u64
+}
+
+/// The summary: for each list section the user may view, the count of the
+/// items they may view (the store's count when the policy could withhold none
+/// of that section, else the length of the filtered list), and the latest
+/// vitals.
+async fn summary(
+    state: &AppState,
+    o: &Opened<'_>,
+    log: &mut Vec<WithheldItem>,
+) -> WebResult<Data> {
+    let mut counts = Vec::new();
+    let mut stored: Option<ItemCounts> = None;
+    let mut latest_vitals = None;
+    for s in LIST_SECTIONS {
+        if !o.sections.contains(&s) {
+            continue;
+        }
+        if s != Section::Vitals && !o.scope.may_withhold_any(s) {
+            if stored.is_none() {
+                stored = Some(state.store().item_counts(&o.patient.id).await?);
+            }
+            let c = stored.as_ref().map_or(0, |c| match s {
+                Section::Immunizations => c.immunizations,
+                Section::Medications => c.medications,
+                Section::Allergies => c.allergies,
+                Section::Problems => c.conditions,
+                Section::VisitSummaries => c.encounters,
+                Section::LabResults => c.lab_results,
+                _ => 0,
+            });
+            counts.push((s, c));
+            continue;
+        }
+        let data = section(state, o, s, log).await?;
+        counts.push((s, data_len(&data)));
+        if let Data::Vitals(v) = data {
+            latest_vitals = Some(v);
+        }
+    }
+    Ok(Data::Summary {
+        counts,
+        latest_vitals,
+    })
+}
+
 /// Finds the patient with a medical record number for a staff member, if the
-/// decision lets them see that patient's demographics. Audited as a `read` of
+/// policy lets them see anything of that patient. Audited as a `read` of
 /// `patient-search` (the MRN itself is not stored in the event).
 ///
 /// # Errors
@@ -325,8 +673,10 @@ pub(crate) async fn find_by_mrn(
     let (outcome, reason, patient) = match &found {
         None => (Outcome::Failure, "not-found", None),
         Some(p) => {
-            let d = decide(actor, &p.id, &[], Section::Demographics, today);
-            if d.allow {
+            let facts = facts_of(state, user, p).await?;
+            let scope = Scope::new(state.policy(), actor, &p.id, facts, &[], today);
+            let d = scope.section(Section::Demographics);
+            if !scope.sections().is_empty() {
                 (Outcome::Success, d.reason.code(), Some(&p.id))
             } else {
                 (Outcome::Denied, d.reason.code(), Some(&p.id))
@@ -345,6 +695,7 @@ pub(crate) async fn find_by_mrn(
             object_id: None,
             outcome,
             reason: Some(reason),
+            detail: None,
         },
     )
     .await?;
@@ -354,37 +705,23 @@ pub(crate) async fn find_by_mrn(
     })
 }
 
-/// Counts per section; `None` where the user may not see the section.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct SectionCounts {
-    pub vitals: Option<u64>,
-    pub immunizations: Option<u64>,
-    pub medications: Option<u64>,
-    pub allergies: Option<u64>,
-    pub problems: Option<u64>,
-    pub visits: Option<u64>,
-    pub lab_results: Option<u64>,
-}
-
-/// The patients the signed-in user may see (the family home): their own record
-/// and every patient linked by a relationship in force today, each allowed by
-/// the decision for `demographics`. Staff get none here (they open patients one
-/// by one).
+/// The patients the signed-in user may see something of today (the family
+/// home), oldest first: their own record and every patient they have a
+/// relationship to, each kept only when the policy lets them view at least one
+/// section. Staff get none here (they open patients one by one).
 pub(crate) async fn visible_patients(state: &AppState, user: &SignedIn) -> WebResult<Vec<Patient>> {
-    let relationships = state
-        .store()
-        .relationships_of_account(&user.actor.account_id)
-        .await?;
+    let relationships = relationships_of(state, user).await?;
     let today = state.clock().today();
-    visible_among(state, &user.actor, &relationships, today).await
+    visible_among(state, user, &relationships, today).await
 }
 
 async fn visible_among(
     state: &AppState,
-    actor: &Actor,
+    user: &SignedIn,
     relationships: &[ProxyRelationship],
     today: Date,
 ) -> WebResult<Vec<Patient>> {
+    let actor = &user.actor;
     if actor.staff_role.is_some() {
         return Ok(Vec::new());
     }
@@ -394,9 +731,36 @@ async fn visible_among(
             candidates.push(r.patient_id.clone());
         }
     }
-    candidates.retain(|p| decide(actor, p, relationships, Section::Demographics, today).allow);
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(state.store().patients(&candidates).await?)
+    let mut out = Vec::new();
+    for p in state.store().patients(&candidates).await? {
+        let facts = facts_of(state, user, &p).await?;
+        let scope = Scope::new(state.policy(), actor, &p.id, facts, relationships, today);
+        if !scope.sections().is_empty() {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// The signed-in user's own record, when they may manage who sees it (an
+/// adolescent or adult patient with an active own login): the family home
+/// links to its proxies page.
+///
+/// # Errors
+/// [`WebError::Store`] when the database fails.
+pub(crate) async fn own_sharing(state: &AppState, user: &SignedIn) -> WebResult<Option<PatientId>> {
+    let Some(id) = &user.actor.own_patient else {
+        return Ok(None);
+    };
+    let Some(patient) = state.store().patient(id).await? else {
+        return Ok(None);
+    };
+    let facts = facts_of(state, user, &patient).await?;
+    let today = state.clock().today();
+    let scope = Scope::new(state.policy(), &user.actor, id, facts, &[], today);
+    let yes = sharing(state.policy(), user.actor.staff_role, &scope) == Some(Sharing::Patient);
+    Ok(yes.then(|| id.clone()))
 }

@@ -160,6 +160,7 @@ pub(crate) async fn login(
                     object_id: None,
                     outcome: Outcome::Failure,
                     reason: Some(reason),
+                    detail: None,
                 },
             )
             .await?;
@@ -209,6 +210,7 @@ pub(crate) async fn login(
             object_id: None,
             outcome: Outcome::Success,
             reason: None,
+            detail: None,
         },
     )
     .await?;
@@ -260,6 +262,7 @@ pub(crate) async fn logout(
             object_id: None,
             outcome: Outcome::Success,
             reason: None,
+            detail: None,
         },
     )
     .await?;

@@ -142,6 +142,8 @@ pub(crate) struct HomePage<'a> {
     pub c: Chrome<'a>,
     pub greeting: String,
     pub patients: Vec<PatientLink>,
+    /// The patient's own "who can see my record" page, when they manage one.
+    pub sharing_href: Option<String>,
 }
 
 /// The staff home.
@@ -223,4 +225,142 @@ pub(crate) struct SummaryPage<'a> {
     pub counts: Vec<CountLink>,
     pub latest_vitals: Option<Vec<Row>>,
     pub vitals_href: String,
+}
+
+/// One section a patient may hide from or show to a proxy (a checkbox).
+pub(crate) struct SectionChoice {
+    /// The section's code (the checkbox's value).
+    pub code: &'static str,
+    /// Its name.
+    pub label: String,
+    /// Checked: shown to the proxy.
+    pub shown: bool,
+    /// The checkbox's element id.
+    pub id: String,
+}
+
+/// The staff's evidence form of one relationship.
+pub(crate) struct EvidenceForm {
+    /// "Guardianship papers on file" or "Written consent on file".
+    pub label: String,
+    /// Checked: on file.
+    pub on_file: bool,
+    /// The end date as typed (`YYYY-MM-DD`), or empty.
+    pub expires_on: String,
+    /// The date was refused.
+    pub error: bool,
+    /// The relationship's id (element ids).
+    pub id: String,
+}
+
+/// One proxy in force (or waiting for the patient's approval).
+pub(crate) struct ProxyCard {
+    /// Where its forms post (`/patients/{id}/proxies/{rel}`).
+    pub action_base: String,
+    pub rel_id: String,
+    pub name: String,
+    pub email: String,
+    /// "Parent", "Legal guardian"...
+    pub kind: String,
+    /// "Since March 2, 2026".
+    pub since: String,
+    /// Whether the proxy may see anything today.
+    pub has_access: bool,
+    /// Why (the policy's reason in plain words).
+    pub status: String,
+    /// Sections the patient hid, named, comma-separated (empty for none).
+    pub hidden: String,
+    /// Waiting for the patient's approval.
+    pub pending: bool,
+    /// The patient's per-section choices (empty for staff).
+    pub section_choices: Vec<SectionChoice>,
+    /// The evidence form (front desk, guardians and designees).
+    pub evidence: Option<EvidenceForm>,
+    /// The explain view (staff).
+    pub explain_href: Option<String>,
+    /// Whether a revoke button is offered.
+    pub may_revoke: bool,
+    /// Button and legend words that name the proxy ("Approve Carlos").
+    pub approve_label: String,
+    pub reject_label: String,
+    pub sections_legend: String,
+    pub sections_save: String,
+    pub revoke_label: String,
+}
+
+/// A relationship that ended.
+pub(crate) struct PastProxy {
+    pub name: String,
+    pub kind: String,
+    /// "Access removed on ..." or "Ended on ...".
+    pub ended: String,
+}
+
+/// One choice of the relationship kind select.
+pub(crate) struct KindChoice {
+    pub code: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The front desk's add form, with what was typed.
+pub(crate) struct AddProxyForm {
+    pub email: String,
+    pub kinds: Vec<KindChoice>,
+    /// Where it posts.
+    pub action: String,
+}
+
+/// A patient's proxies: the patient's "who can see my record" page, or the
+/// staff's proxies page.
+#[derive(Template)]
+#[template(path = "proxies.html")]
+pub(crate) struct ProxiesPage<'a> {
+    pub c: Chrome<'a>,
+    pub f: PatientFrame,
+    pub heading: String,
+    pub intro: String,
+    /// The patient's own page (approve, reject, sections) rather than staff's.
+    pub patient_view: bool,
+    /// A change went through.
+    pub notice: Option<String>,
+    /// A change was refused, and why.
+    pub error: Option<String>,
+    /// Requests waiting for the patient's approval.
+    pub waiting: Vec<ProxyCard>,
+    /// Proxies in force (and, for staff, those waiting).
+    pub current: Vec<ProxyCard>,
+    /// Ended relationships.
+    pub past: Vec<PastProxy>,
+    /// The front desk's add form.
+    pub add: Option<AddProxyForm>,
+}
+
+/// One line of the explain view.
+pub(crate) struct ExplainRow {
+    /// The section (or kind of item).
+    pub label: String,
+    pub allowed: bool,
+    /// "Can see" or "Hidden".
+    pub verdict: String,
+    /// The reason in plain words.
+    pub why: String,
+    /// The information-blocking exception in words, or empty.
+    pub exception: String,
+}
+
+/// For one proxy of one patient today: each section's decision and why.
+#[derive(Template)]
+#[template(path = "proxy_explain.html")]
+pub(crate) struct ExplainPage<'a> {
+    pub c: Chrome<'a>,
+    pub f: PatientFrame,
+    pub heading: String,
+    pub intro: String,
+    /// The facts decided on: (label, value).
+    pub facts: Vec<(String, String)>,
+    pub rows: Vec<ExplainRow>,
+    pub item_rows: Vec<ExplainRow>,
+    /// The proxies page.
+    pub back: String,
 }

@@ -249,7 +249,8 @@ async fn parent_sees_both_children_and_switches() {
     assert_eq!(vitals_event.outcome, "success");
     assert_eq!(vitals_event.actor_role, "parent");
     assert_eq!(vitals_event.account_id.as_ref(), Some(&app.parent));
-    assert_eq!(vitals_event.reason.as_deref(), Some("proxy-relationship"));
+    // The policy's reason: a parent of a child (ACCESS-POLICY.md rule 4).
+    assert_eq!(vitals_event.reason.as_deref(), Some("child-parent"));
     assert_eq!(vitals_event.client_addr.as_deref(), Some("127.0.0.1"));
     assert!(vitals_event
         .request_id
@@ -292,9 +293,11 @@ async fn denied_patient_is_the_same_404_as_an_unknown_one() {
     assert!(all
         .iter()
         .any(|e| e.reason.as_deref() == Some("malformed-id") && e.outcome == "denied"));
+    // An id no patient has: nothing to decide on, recorded as such.
     assert!(all
         .iter()
-        .any(|e| e.reason.as_deref() == Some("no-relationship")
+        .any(|e| e.reason.as_deref() == Some("unknown-patient")
+            && e.outcome == "failure"
             && e.object_id.as_deref() == Some("0123456789abcdef0123456789abcdef")));
 }
 

@@ -173,8 +173,7 @@ fn login_for(
             let facts = access::own_record_facts(&actor, p)
                 .unwrap_or_else(|| access::patient_facts(p, None, None));
             !matches!(a.role, DemoRole::Staff(_))
-                && !access::visible_sections(&policy, &actor, &p.id, &facts, rels, today)
-                    .is_empty()
+                && !access::visible_sections(&policy, &actor, &p.id, &facts, rels, today).is_empty()
         })
         .map(|p| LoginPatient {
             id: p.id.to_string(),
@@ -204,7 +203,10 @@ pub fn print_logins(logins: &[Login], listen: &str) {
         }
     }
     if logins.len() > shown {
-        println!("  ... and {} more (see --accounts-json)", logins.len() - shown);
+        println!(
+            "  ... and {} more (see --accounts-json)",
+            logins.len() - shown
+        );
     }
     println!();
     println!("Open http://{listen}/ in a browser.");

@@ -81,6 +81,11 @@ enum Command {
         #[command(subcommand)]
         what: FamilyCommand,
     },
+    /// Immunization evaluation and forecast (CDC CDSi).
+    Immunizations {
+        #[command(subcommand)]
+        what: ImmunizationsCommand,
+    },
     /// Growth z-scores and percentiles (WHO 2006, CDC 2000).
     Growth {
         #[command(subcommand)]
@@ -90,6 +95,21 @@ enum Command {
     Policy {
         #[command(subcommand)]
         what: PolicyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImmunizationsCommand {
+    /// Run CDC's CDSi test-case CSV through the engine; prints each failing case
+    /// and the closing lines `evaluation: N passed, N failed` and `forecast: ...`.
+    CdsiTest {
+        /// The test-case CSV (the format of cdsi-test-cases-v4.8.csv).
+        #[arg(long)]
+        cases: PathBuf,
+        /// The supporting data: a CDC release folder (`cdsi-supporting-data-4.10`,
+        /// whose compiled form is built in) or a JSON file made by tools/gen_cdsi.py.
+        #[arg(long)]
+        supporting_data: PathBuf,
     },
 }
 
@@ -194,7 +214,10 @@ fn main() -> std::process::ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -267,7 +290,16 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     use std::process::ExitCode;
     match cli.command {
         Command::Policy { what } => policy_command(what),
-        Command::Growth { what: GrowthCommand::Zscore { reference } } => {
+        Command::Immunizations {
+            what:
+                ImmunizationsCommand::CdsiTest {
+                    cases,
+                    supporting_data,
+                },
+        } => cdsi_test(&cases, &supporting_data),
+        Command::Growth {
+            what: GrowthCommand::Zscore { reference },
+        } => {
             use sprout_domain::growth::Reference;
             let reference = match reference.as_deref() {
                 None => None,
@@ -294,7 +326,15 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             serve(store, clock, cfg, &listen).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { families, accounts_json, today, seed, no_serve, listen, db } => {
+        Command::Demo {
+            families,
+            accounts_json,
+            today,
+            seed,
+            no_serve,
+            listen,
+            db,
+        } => {
             let r = resolve(&db)?;
             let listen = listen
                 .or_else(|| r.file.server.listen.clone())
@@ -315,15 +355,23 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 None => Arc::new(sprout_web::SystemClock::new(cfg.time_zone.clone())),
             };
             let store = open_store(&r.database_url).await?;
-            let logins = demo::seed(&*store, families, seed, clock.today(), accounts_json.as_deref())
-                .await?;
+            let logins = demo::seed(
+                &*store,
+                families,
+                seed,
+                clock.today(),
+                accounts_json.as_deref(),
+            )
+            .await?;
             demo::print_logins(&logins, &listen);
             if !no_serve {
                 serve(store, clock, cfg, &listen).await?;
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { what: ImportCommand::Fhir { paths, json, db } } => {
+        Command::Import {
+            what: ImportCommand::Fhir { paths, json, db },
+        } => {
             let r = resolve(&db)?;
             for p in &paths {
                 if !p.exists() {
@@ -337,24 +385,49 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             } else {
                 print!("{report}");
             }
-            Ok(if report.rejected_count() == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
+            Ok(if report.rejected_count() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
         }
-        Command::Staff { what: StaffCommand::Add { email, name, role, password, db } } => {
-            let role: StaffRole = role
-                .parse()
-                .map_err(|_| anyhow::anyhow!("unknown role `{role}`: use front-desk, nurse, clinician or admin"))?;
+        Command::Staff {
+            what:
+                StaffCommand::Add {
+                    email,
+                    name,
+                    role,
+                    password,
+                    db,
+                },
+        } => {
+            let role: StaffRole = role.parse().map_err(|_| {
+                anyhow::anyhow!("unknown role `{role}`: use front-desk, nurse, clinician or admin")
+            })?;
             let r = resolve(&db)?;
             let store = open_store(&r.database_url).await?;
             let (password, generated) = password_or_generated(password)?;
             let account = create_account(&*store, &email, &name, &password, Some(role)).await?;
-            println!("staff account {} ({}) created as {}", account.email, account.id, role);
+            println!(
+                "staff account {} ({}) created as {}",
+                account.email, account.id, role
+            );
             if generated {
                 println!("temporary password: {password}");
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Family {
-            what: FamilyCommand::Link { email, name, patient, mrn, kind, password, db },
+            what:
+                FamilyCommand::Link {
+                    email,
+                    name,
+                    patient,
+                    mrn,
+                    kind,
+                    password,
+                    db,
+                },
         } => {
             let kind: RelationshipKind = kind.parse().map_err(|_| {
                 anyhow::anyhow!(
@@ -366,13 +439,19 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let patient_id = match (patient, mrn) {
                 (Some(id), _) => {
                     let id = PatientId::parse(&id).context("that is not a patient id")?;
-                    store.patient(&id).await?.context("no patient with that id")?.id
+                    store
+                        .patient(&id)
+                        .await?
+                        .context("no patient with that id")?
+                        .id
                 }
-                (None, Some(mrn)) => store
-                    .patient_by_mrn(&mrn)
-                    .await?
-                    .with_context(|| format!("no patient with MRN {mrn}"))?
-                    .id,
+                (None, Some(mrn)) => {
+                    store
+                        .patient_by_mrn(&mrn)
+                        .await?
+                        .with_context(|| format!("no patient with MRN {mrn}"))?
+                        .id
+                }
                 (None, None) => bail!("give --patient ID or --mrn MRN"),
             };
             let account = match store.account_by_email(&email).await? {
@@ -403,10 +482,75 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 revoked_on: None,
             };
             store.add_relationship(&rel).await?;
-            println!("{} linked to patient {} as {}", account.email, patient_id, kind);
+            println!(
+                "{} linked to patient {} as {}",
+                account.email, patient_id, kind
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn cdsi_test(
+    cases: &std::path::Path,
+    data: &std::path::Path,
+) -> anyhow::Result<std::process::ExitCode> {
+    use sprout_domain::immunization::{testcases, SupportingData};
+    let owned;
+    let data: &SupportingData = if data.is_file() {
+        let text = std::fs::read_to_string(data)
+            .with_context(|| format!("cannot read {}", data.display()))?;
+        owned = SupportingData::from_json(&text)
+            .with_context(|| format!("{} is not compiled CDSi supporting data", data.display()))?;
+        &owned
+    } else {
+        let name = data
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let version = name.rsplit('-').next().unwrap_or_default();
+        if !data.is_dir() {
+            bail!("{}: no such folder or file", data.display());
+        }
+        SupportingData::embedded(version).with_context(|| {
+            format!(
+                "{}: no compiled CDSi supporting data for version `{version}` (built in: 4.10, 4.64; compile others with tools/gen_cdsi.py)",
+                data.display()
+            )
+        })?
+    };
+    let text = std::fs::read_to_string(cases)
+        .with_context(|| format!("cannot read {}", cases.display()))?;
+    let cases = testcases::parse_cases(&text)
+        .with_context(|| format!("{} is not a CDSi test-case file", cases.display()))?;
+    let (mut eval_ok, mut fc_ok) = (0usize, 0usize);
+    for case in &cases {
+        let outcome = testcases::run_case(case, data);
+        eval_ok += usize::from(outcome.evaluation_passed);
+        fc_ok += usize::from(outcome.forecast_passed);
+        for (kind, diffs) in [
+            ("evaluation", &outcome.evaluation_differences),
+            ("forecast", &outcome.forecast_differences),
+        ] {
+            if !diffs.is_empty() {
+                println!(
+                    "FAIL {} ({}) {kind}:",
+                    outcome.id, outcome.vaccine_group_code
+                );
+                for d in diffs {
+                    println!("  {d}");
+                }
+            }
+        }
+    }
+    let n = cases.len();
+    println!("evaluation: {eval_ok} passed, {} failed", n - eval_ok);
+    println!("forecast: {fc_ok} passed, {} failed", n - fc_ok);
+    Ok(if eval_ok == n && fc_ok == n {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    })
 }
 
 fn policy_command(what: PolicyCommand) -> anyhow::Result<std::process::ExitCode> {
@@ -423,7 +567,11 @@ fn policy_command(what: PolicyCommand) -> anyhow::Result<std::process::ExitCode>
             match sprout_domain::policy::run_scenarios(&text) {
                 Ok(report) => {
                     print!("{report}");
-                    Ok(if report.all_passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+                    Ok(if report.all_passed() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    })
                 }
                 Err(e) => {
                     eprintln!("error: {}: {e}", file.display());
@@ -482,9 +630,9 @@ async fn serve(
     cfg: sprout_web::WebConfig,
     listen: &str,
 ) -> anyhow::Result<()> {
-    let addr: std::net::SocketAddr = listen
-        .parse()
-        .with_context(|| format!("`{listen}` is not an address to listen on (like 127.0.0.1:8080)"))?;
+    let addr: std::net::SocketAddr = listen.parse().with_context(|| {
+        format!("`{listen}` is not an address to listen on (like 127.0.0.1:8080)")
+    })?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

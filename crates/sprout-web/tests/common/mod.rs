@@ -509,3 +509,171 @@ pub async fn audit(
         .await
         .unwrap()
 }
+
+/// A new patient id.
+pub fn new_patient_id() -> PatientId {
+    pid(7)
+}
+
+/// Creates an active account (staff when `role`, a patient's own login when
+/// `patient`), with the fixture's password.
+pub async fn add_account(
+    app: &App,
+    email: &str,
+    name: &str,
+    role: Option<StaffRole>,
+    patient: Option<&PatientId>,
+) -> AccountId {
+    let id = AccountId::from_random(id16(0xab));
+    app.store
+        .create_account(&NewAccount {
+            id: id.clone(),
+            email: email.into(),
+            display_name: name.into(),
+            password_hash: password_hash(),
+            status: AccountStatus::Active,
+            staff_role: role,
+            patient_id: patient.cloned(),
+        })
+        .await
+        .unwrap();
+    id
+}
+
+/// Stores a patient and items.
+pub async fn add_patient(
+    app: &App,
+    given: &str,
+    family: &str,
+    born: Date,
+    items: Vec<RecordItem>,
+) -> PatientId {
+    let id = new_patient_id();
+    app.store
+        .import_batch(&ImportBatch {
+            patients: vec![patient(&id, given, family, born)],
+            items,
+        })
+        .await
+        .unwrap();
+    id
+}
+
+/// One item of a list section whose shown text is `marker` (so a test can
+/// look for it in a page), with these labels. `section` is one of the seven
+/// sections with a list page.
+pub fn marked_item(
+    p: &PatientId,
+    section: sprout_domain::record::Section,
+    marker: &str,
+    labels: Labels,
+) -> RecordItem {
+    use sprout_domain::record::Section as S;
+    let m = ItemMeta {
+        labels,
+        ..meta(p, &format!("src-{marker}"))
+    };
+    let obs = |category| {
+        RecordItem::Observation(Observation {
+            meta: m.clone(),
+            category,
+            status: "final".into(),
+            loinc: None,
+            display: marker.into(),
+            effective: Some("2025-01-10T09:00:00-05:00".into()),
+            value: Some(1.0),
+            unit: Some("mg".into()),
+            value_text: None,
+            components: vec![],
+            encounter_source_id: None,
+        })
+    };
+    match section {
+        S::Vitals => obs(ObservationCategory::VitalSigns),
+        S::LabResults => obs(ObservationCategory::Laboratory),
+        S::Immunizations => RecordItem::Immunization(Immunization {
+            meta: m,
+            status: "completed".into(),
+            status_reason: None,
+            cvx: Some("999999".into()),
+            vaccine_text: marker.into(),
+            occurrence: Some(date(2024, 5, 1)),
+            lot_number: None,
+            site: None,
+            primary_source: Some(true),
+        }),
+        S::Medications => RecordItem::MedicationRequest(MedicationRequest {
+            meta: m,
+            status: "active".into(),
+            rxnorm: None,
+            medication_text: marker.into(),
+            dosage_text: None,
+            authored_on: Some("2025-01-10".into()),
+            prescriber: None,
+        }),
+        S::Allergies => RecordItem::AllergyIntolerance(AllergyIntolerance {
+            meta: m,
+            display: marker.into(),
+            code: None,
+            clinical_status: Some("active".into()),
+            verification_status: None,
+            category: None,
+            criticality: None,
+            reaction: None,
+            recorded: Some("2024-02-02".into()),
+        }),
+        S::Problems => RecordItem::Condition(Condition {
+            meta: m,
+            display: marker.into(),
+            code: None,
+            clinical_status: Some("active".into()),
+            verification_status: None,
+            onset: Some("2023-09-01".into()),
+            abatement: None,
+            recorded: None,
+        }),
+        S::VisitSummaries => RecordItem::Encounter(Encounter {
+            meta: m,
+            status: "finished".into(),
+            class_code: Some("AMB".into()),
+            type_text: Some(marker.into()),
+            reason_text: None,
+            start: Some("2025-01-10T09:00:00-05:00".into()),
+            end: None,
+            practitioner: None,
+            location: None,
+        }),
+        other => panic!("no list page for {other}"),
+    }
+}
+
+/// The page paths of a patient's record: summary and the seven lists.
+pub fn record_paths(p: &PatientId) -> Vec<String> {
+    std::iter::once(format!("/patients/{p}"))
+        .chain(
+            [
+                "vitals",
+                "immunizations",
+                "medications",
+                "allergies",
+                "problems",
+                "visits",
+                "lab-results",
+            ]
+            .iter()
+            .map(|s| format!("/patients/{p}/{s}")),
+        )
+        .collect()
+}
+
+impl Browser {
+    /// Posts a form from `page_path` (its first CSRF token) to `action`.
+    pub async fn submit(&self, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let page = self.get(page_path).await;
+        assert_eq!(page.status, StatusCode::OK, "{page_path}: {}", page.body);
+        let csrf = page.csrf();
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        form.extend_from_slice(fields);
+        self.post(action, &form).await
+    }
+}
