@@ -132,12 +132,7 @@ pub fn actor_for(
         .iter()
         .filter(|r| &r.patient_id == patient_id && r.account_id == actor.account_id)
     {
-        let candidate = proxy_actor(
-            actor.status,
-            Some(relationship_facts(rel, today)),
-            0,
-            None,
-        );
+        let candidate = proxy_actor(actor.status, Some(relationship_facts(rel, today)), 0, None);
         let seen = policy::visible_sections(policy, &candidate, patient, today).len();
         if best.as_ref().is_none_or(|(n, _)| seen >= *n) {
             best = Some((seen, candidate));
@@ -272,8 +267,15 @@ mod tests {
         };
         assert_eq!(
             visible_sections(&p, &desk, &k.id, &facts, &[], date(2026, 1, 1)),
-            vec![Section::Demographics, Section::Appointments, Section::Billing]
+            vec![
+                Section::Demographics,
+                Section::Appointments,
+                Section::Billing
+            ]
         );
-        assert_eq!(own_account(Some(AccountStatus::Pending)), OwnAccount::Deactivated);
+        assert_eq!(
+            own_account(Some(AccountStatus::Pending)),
+            OwnAccount::Deactivated
+        );
     }
 }

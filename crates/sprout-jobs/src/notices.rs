@@ -85,7 +85,11 @@ pub struct BirthdayNotice {
 /// The birthday notice due on `today` for a patient born on `birth_date`, if
 /// any: when the next band change ([`next_band_change`]) falls from tomorrow
 /// to [`DAYS_AHEAD`] days after `today`, both included. Pure.
-pub fn birthday_notice_due(policy: &Policy, birth_date: Date, today: Date) -> Option<BirthdayNotice> {
+pub fn birthday_notice_due(
+    policy: &Policy,
+    birth_date: Date,
+    today: Date,
+) -> Option<BirthdayNotice> {
     let (birthday, band) = next_band_change(policy, birth_date, today)?;
     let first = today.checked_add(1.day()).ok()?;
     let last = today.checked_add(DAYS_AHEAD.days()).ok()?;
@@ -200,8 +204,8 @@ async fn proxies(
         if !rel.in_force(today) {
             continue;
         }
-        let guardian = rel.kind == RelationshipKind::CourtAppointedGuardian
-            && rel.evidence_on_file_on(on);
+        let guardian =
+            rel.kind == RelationshipKind::CourtAppointedGuardian && rel.evidence_on_file_on(on);
         *papers.entry(rel.account_id).or_default() |= guardian;
     }
     let mut out = Vec::with_capacity(papers.len());
@@ -284,7 +288,9 @@ async fn notify(
         request_id: None,
         detail: Some(detail.to_string()),
     };
-    store.record_notice_and_enqueue(&notice, &email, &audit).await
+    store
+        .record_notice_and_enqueue(&notice, &email, &audit)
+        .await
 }
 
 /// The occasions on `today`: coming band-changing birthdays, then teens'
@@ -376,8 +382,7 @@ pub async fn run_daily(
         ..NoticeReport::default()
     };
     for occasion in &occasions {
-        let mut recipients = match proxies(store, &occasion.patient.id, today, occasion.day).await
-        {
+        let mut recipients = match proxies(store, &occasion.patient.id, today, occasion.day).await {
             Ok(r) => r,
             Err(e) => {
                 tracing::warn!(error = %e, kind = occasion.kind.code(), "cannot list a patient's proxies");
@@ -466,8 +471,14 @@ mod tests {
         assert_eq!(due.kind, NoticeKind::AdolescentBirthday);
         assert_eq!(due.age, 13);
         // Adults get none; children far from 13 neither.
-        assert_eq!(birthday_notice_due(&p, date(1990, 7, 15), date(2026, 6, 15)), None);
-        assert_eq!(birthday_notice_due(&p, date(2020, 7, 15), date(2026, 6, 15)), None);
+        assert_eq!(
+            birthday_notice_due(&p, date(1990, 7, 15), date(2026, 6, 15)),
+            None
+        );
+        assert_eq!(
+            birthday_notice_due(&p, date(2020, 7, 15), date(2026, 6, 15)),
+            None
+        );
     }
 
     #[test]
@@ -528,11 +539,26 @@ mod tests {
     #[test]
     fn teen_account_ages() {
         let ma = Policy::preset(Preset::Massachusetts);
-        assert_eq!(teen_account_notice_age(&ma, date(2013, 3, 1), date(2026, 3, 1)), Some(13));
-        assert_eq!(teen_account_notice_age(&ma, date(2012, 3, 1), date(2026, 3, 1)), Some(14));
-        assert_eq!(teen_account_notice_age(&ma, date(2011, 3, 1), date(2026, 3, 1)), None);
-        assert_eq!(teen_account_notice_age(&ma, date(2013, 3, 2), date(2026, 3, 1)), None);
-        assert_eq!(teen_account_notice_age(&ca(), date(2013, 3, 1), date(2026, 3, 1)), None);
+        assert_eq!(
+            teen_account_notice_age(&ma, date(2013, 3, 1), date(2026, 3, 1)),
+            Some(13)
+        );
+        assert_eq!(
+            teen_account_notice_age(&ma, date(2012, 3, 1), date(2026, 3, 1)),
+            Some(14)
+        );
+        assert_eq!(
+            teen_account_notice_age(&ma, date(2011, 3, 1), date(2026, 3, 1)),
+            None
+        );
+        assert_eq!(
+            teen_account_notice_age(&ma, date(2013, 3, 2), date(2026, 3, 1)),
+            None
+        );
+        assert_eq!(
+            teen_account_notice_age(&ca(), date(2013, 3, 1), date(2026, 3, 1)),
+            None
+        );
         assert_eq!(teen_range(&ca(), date(2026, 3, 1)), None);
     }
 

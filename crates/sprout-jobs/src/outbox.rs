@@ -494,7 +494,13 @@ mod tests {
     #[test]
     fn eml_file_names_are_safe() {
         let f = EmlFolder::new("/tmp/x", "a@b.example".parse().unwrap());
-        assert_eq!(f.path_of("abc-123_x"), PathBuf::from("/tmp/x/abc-123_x.eml"));
-        assert_eq!(f.path_of("../etc/passwd"), PathBuf::from("/tmp/x/___etc_passwd.eml"));
+        assert_eq!(
+            f.path_of("abc-123_x"),
+            PathBuf::from("/tmp/x/abc-123_x.eml")
+        );
+        assert_eq!(
+            f.path_of("../etc/passwd"),
+            PathBuf::from("/tmp/x/___etc_passwd.eml")
+        );
     }
 }

@@ -273,9 +273,7 @@ fn adolescent(f: &Facts<'_>, role: Role, lang: Lang) -> Text {
             }
         }
         (Role::Proxy { .. }, Lang::Es) => {
-            let subject = format!(
-                "{n} cumple {age} años el {day}: cambios en su acceso al portal"
-            );
+            let subject = format!("{n} cumple {age} años el {day}: cambios en su acceso al portal");
             let what = if approval {
                 format!("el expediente de {n}")
             } else {
@@ -330,8 +328,10 @@ fn adolescent(f: &Facts<'_>, role: Role, lang: Lang) -> Text {
             );
             let change = if approval {
                 vec![
-                    s("Your parents or guardians will see your record only if you approve \
-                       them, and you choose which parts each of them sees."),
+                    s(
+                        "Your parents or guardians will see your record only if you approve \
+                       them, and you choose which parts each of them sees.",
+                    ),
                     s("Confidential care stays between you and your care team."),
                 ]
             } else {
@@ -346,7 +346,9 @@ fn adolescent(f: &Facts<'_>, role: Role, lang: Lang) -> Text {
                      guardians and choose what each of them sees."
                 )]
             } else {
-                vec![s("Nothing. Sign in to the portal any time to see your record.")]
+                vec![s(
+                    "Nothing. Sign in to the portal any time to see your record.",
+                )]
             };
             Text {
                 subject,
@@ -359,25 +361,28 @@ fn adolescent(f: &Facts<'_>, role: Role, lang: Lang) -> Text {
                 "Usted cumple {age} años el {day}. Desde ese día, su expediente en el portal \
                  del paciente pasa a ser confidencial."
             );
-            let change = if approval {
-                vec![
+            let change =
+                if approval {
+                    vec![
                     s("Sus padres o tutores verán su expediente solo si usted los aprueba, y \
                        usted elige qué partes ve cada uno."),
                     s("La atención confidencial queda entre usted y su equipo de atención."),
                 ]
-            } else {
-                vec![
-                    format!("Sus padres o tutores verán solamente: {limited}."),
-                    s("La atención confidencial queda entre usted y su equipo de atención."),
-                ]
-            };
+                } else {
+                    vec![
+                        format!("Sus padres o tutores verán solamente: {limited}."),
+                        s("La atención confidencial queda entre usted y su equipo de atención."),
+                    ]
+                };
             let todo = if approval {
                 vec![format!(
                     "A partir del {day}, inicie sesión en el portal para aprobar a sus padres \
                      o tutores y elegir qué ve cada uno."
                 )]
             } else {
-                vec![s("Nada. Inicie sesión en el portal cuando quiera para ver su expediente.")]
+                vec![s(
+                    "Nada. Inicie sesión en el portal cuando quiera para ver su expediente.",
+                )]
             };
             Text {
                 subject,
@@ -407,9 +412,13 @@ fn adult(f: &Facts<'_>, role: Role, lang: Lang) -> Text {
                         lang,
                         f.recipient_name,
                         &opening,
-                        &[s("Your guardianship papers are on file, so your access continues.")],
-                        &[s("If your guardianship papers end or change, bring the new papers \
-                             to the office.")],
+                        &[s(
+                            "Your guardianship papers are on file, so your access continues.",
+                        )],
+                        &[s(
+                            "If your guardianship papers end or change, bring the new papers \
+                             to the office.",
+                        )],
                     ),
                 };
             }
@@ -450,10 +459,14 @@ fn adult(f: &Facts<'_>, role: Role, lang: Lang) -> Text {
                         lang,
                         f.recipient_name,
                         &opening,
-                        &[s("Tenemos en archivo sus documentos de tutela, así que su acceso \
-                             continúa.")],
-                        &[s("Si sus documentos de tutela vencen o cambian, traiga los nuevos \
-                             documentos al consultorio.")],
+                        &[s(
+                            "Tenemos en archivo sus documentos de tutela, así que su acceso \
+                             continúa.",
+                        )],
+                        &[s(
+                            "Si sus documentos de tutela vencen o cambian, traiga los nuevos \
+                             documentos al consultorio.",
+                        )],
                     ),
                 };
             }
@@ -624,7 +637,10 @@ mod tests {
     fn dates_in_words() {
         assert_eq!(long_date(date(2026, 6, 1), Lang::En), "June 1, 2026");
         assert_eq!(long_date(date(2026, 6, 1), Lang::Es), "1 de junio de 2026");
-        assert_eq!(long_date(date(2027, 12, 31), Lang::Es), "31 de diciembre de 2027");
+        assert_eq!(
+            long_date(date(2027, 12, 31), Lang::Es),
+            "31 de diciembre de 2027"
+        );
     }
 
     #[test]
@@ -664,18 +680,18 @@ mod tests {
                             let t = compose(&facts(kind, &policy, has_account), role, lang);
                             let all = format!("{}\n{}", t.subject, t.body);
                             let ctx = format!("{preset:?} {kind:?} {role:?} {lang:?}:\n{all}");
-                            assert!(t.body.starts_with(match lang {
-                                Lang::En => "Hello Marta Ruiz,\n\n",
-                                Lang::Es => "Hola Marta Ruiz,\n\n",
-                            }), "{ctx}");
+                            assert!(
+                                t.body.starts_with(match lang {
+                                    Lang::En => "Hello Marta Ruiz,\n\n",
+                                    Lang::Es => "Hola Marta Ruiz,\n\n",
+                                }),
+                                "{ctx}"
+                            );
                             if role != Role::Patient {
                                 assert!(all.contains("Lucía"), "{ctx}");
                             }
                             if kind != NoticeKind::TeenAccount {
-                                assert!(
-                                    all.contains(&long_date(date(2026, 6, 1), lang)),
-                                    "{ctx}"
-                                );
+                                assert!(all.contains(&long_date(date(2026, 6, 1), lang)), "{ctx}");
                                 assert!(all.contains("12"), "{ctx}");
                             }
                             assert!(
@@ -701,14 +717,34 @@ mod tests {
         let proxy = Role::Proxy {
             guardian_papers: false,
         };
-        let t = compose(&facts(NoticeKind::AdolescentBirthday, &ca, false), proxy, Lang::En);
-        assert!(t.body.contains("only after Lucía approves your access"), "{}", t.body);
-        assert!(t.body.contains("ask the office for an invitation"), "{}", t.body);
-        let t = compose(&facts(NoticeKind::AdolescentBirthday, &ca, true), proxy, Lang::En);
+        let t = compose(
+            &facts(NoticeKind::AdolescentBirthday, &ca, false),
+            proxy,
+            Lang::En,
+        );
+        assert!(
+            t.body.contains("only after Lucía approves your access"),
+            "{}",
+            t.body
+        );
+        assert!(
+            t.body.contains("ask the office for an invitation"),
+            "{}",
+            t.body
+        );
+        let t = compose(
+            &facts(NoticeKind::AdolescentBirthday, &ca, true),
+            proxy,
+            Lang::En,
+        );
         assert!(t.body.contains("already has their own portal account"));
 
         let ma = Policy::preset(Preset::Massachusetts);
-        let t = compose(&facts(NoticeKind::AdolescentBirthday, &ma, false), proxy, Lang::En);
+        let t = compose(
+            &facts(NoticeKind::AdolescentBirthday, &ma, false),
+            proxy,
+            Lang::En,
+        );
         assert!(
             t.body.contains(
                 "You will still see: personal and contact details, immunizations, allergies, \
@@ -718,8 +754,14 @@ mod tests {
             t.body
         );
         assert!(t.body.contains("part of Lucía's record"), "{}", t.body);
-        let t = compose(&facts(NoticeKind::AdolescentBirthday, &ma, false), proxy, Lang::Es);
-        assert!(t.body.contains("Seguirá viendo: datos personales y de contacto, vacunas"));
+        let t = compose(
+            &facts(NoticeKind::AdolescentBirthday, &ma, false),
+            proxy,
+            Lang::Es,
+        );
+        assert!(t
+            .body
+            .contains("Seguirá viendo: datos personales y de contacto, vacunas"));
         assert_eq!(
             t.subject,
             "Lucía cumple 12 años el 1 de junio de 2026: cambios en su acceso al portal"
@@ -733,16 +775,33 @@ mod tests {
         let proxy = Role::Proxy {
             guardian_papers: false,
         };
-        let t = compose(&facts(NoticeKind::AdultBirthday, &ca, true), proxy, Lang::En);
-        assert!(t.body.contains("Your access to Lucía's record ends on June 1, 2026."));
+        let t = compose(
+            &facts(NoticeKind::AdultBirthday, &ca, true),
+            proxy,
+            Lang::En,
+        );
+        assert!(t
+            .body
+            .contains("Your access to Lucía's record ends on June 1, 2026."));
         assert!(t.body.contains("can name you in writing"));
-        let t = compose(&facts(NoticeKind::AdultBirthday, &ma, true), proxy, Lang::En);
-        assert!(!t.body.contains("can name you in writing"), "designees: california only");
+        let t = compose(
+            &facts(NoticeKind::AdultBirthday, &ma, true),
+            proxy,
+            Lang::En,
+        );
+        assert!(
+            !t.body.contains("can name you in writing"),
+            "designees: california only"
+        );
         assert!(t.body.contains("bring the court papers"));
         let guardian = Role::Proxy {
             guardian_papers: true,
         };
-        let t = compose(&facts(NoticeKind::AdultBirthday, &ma, true), guardian, Lang::En);
+        let t = compose(
+            &facts(NoticeKind::AdultBirthday, &ma, true),
+            guardian,
+            Lang::En,
+        );
         assert!(t.body.contains("your access continues"));
         assert!(!t.body.contains("ends on"));
     }

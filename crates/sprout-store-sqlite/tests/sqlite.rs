@@ -126,7 +126,10 @@ async fn an_edited_or_unknown_migration_is_refused() {
     let err = migrate::run(store.pool(), Backend::Sqlite, MIGRATIONS)
         .await
         .unwrap_err();
-    assert!(matches!(err, OpenError::MigrationUnknown(v) if v == next), "{err}");
+    assert!(
+        matches!(err, OpenError::MigrationUnknown(v) if v == next),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -1632,7 +1632,7 @@ pub async fn outbox(store: &dyn Store) {
 /// record, even at the same moment, writes nothing, not even its email or
 /// audit event), with its email and audit event in the same transaction;
 /// unknown patient or recipient; patients by birth date; own accounts.
-/// Needs the emails of [`outbox`] only (run after it or alone).
+/// Runs alone or after [`outbox`] (it leaves only its own messages queued).
 pub async fn notices(store: &dyn Store) {
     let kids = [
         bare_patient("ntc", 1, date(2008, 6, 1)),

@@ -1,6 +1,7 @@
 //! Storage traits: one per aggregate (records, accounts, proxy relationships,
-//! sessions, audit), implemented by the SQLite and PostgreSQL backends, plus the
-//! contract test suite both must pass ([`contract`]).
+//! sessions, audit; for the jobs, outbox, notices and job leases),
+//! implemented by the SQLite and PostgreSQL backends, plus the contract test
+//! suite both must pass ([`contract`]).
 //!
 //! The backend is picked once, from the database URL, by the binary; everything
 //! above this crate holds an `Arc<dyn Store>`.

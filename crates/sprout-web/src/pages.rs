@@ -344,7 +344,15 @@ pub(crate) fn proxies_href(patient: &str) -> String {
 /// the policy lets them view, and the proxies page where they may see it), and
 /// the switcher (only patients they may see something of today).
 pub(crate) fn frame(t: &Tr<'_>, v: &read::View, current: Current) -> PatientFrame {
-    frame_parts(t, &v.patient, &v.sections, &v.others, v.sharing, v.today, current)
+    frame_parts(
+        t,
+        &v.patient,
+        &v.sections,
+        &v.others,
+        v.sharing,
+        v.today,
+        current,
+    )
 }
 
 /// [`frame`] from its parts.

@@ -275,7 +275,16 @@ pub(crate) async fn page(
         .ok()
         .and_then(|Query(q)| DONE.iter().find(|(k, _)| *k == q.done))
         .map(|(_, key)| t.get(key));
-    render(&state, &ctx, &user, &o, notice, Redo::default(), StatusCode::OK).await
+    render(
+        &state,
+        &ctx,
+        &user,
+        &o,
+        notice,
+        Redo::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Draws the proxies page.
@@ -431,10 +440,7 @@ async fn render(
     } else {
         t.with(
             "proxies-intro-staff",
-            &[(
-                "band",
-                Arg::Text(&t.get(&format!("band-{}", band.code()))),
-            )],
+            &[("band", Arg::Text(&t.get(&format!("band-{}", band.code()))))],
         )
     };
     let heading = t.get(if patient_view {
@@ -608,7 +614,11 @@ pub(crate) async fn add(
         detail,
     )
     .await?;
-    Ok(Redirect::to(&format!("{}?done=add", pages::proxies_href(o.patient.id.as_str()))).into_response())
+    Ok(Redirect::to(&format!(
+        "{}?done=add",
+        pages::proxies_href(o.patient.id.as_str())
+    ))
+    .into_response())
 }
 
 /// `GET /patients/{id}/proxies/{rel}/explain`: for one proxy, today, the
@@ -656,7 +666,11 @@ pub(crate) async fn explain(
     let row = |label: String, d: Decision| ExplainRow {
         label,
         allowed: d.allow,
-        verdict: t.get(if d.allow { "explain-allowed" } else { "explain-withheld" }),
+        verdict: t.get(if d.allow {
+            "explain-allowed"
+        } else {
+            "explain-withheld"
+        }),
         why: reason_text(&t, d.reason),
         exception: d
             .exception
@@ -674,10 +688,7 @@ pub(crate) async fn explain(
         Some(s) => vec![
             row(
                 t.get("explain-item-restricted"),
-                decide(
-                    *s,
-                    Some(Item::new(Confidentiality::Restricted, Vec::new())),
-                ),
+                decide(*s, Some(Item::new(Confidentiality::Restricted, Vec::new()))),
             ),
             row(
                 t.get("explain-item-sensitive"),
@@ -694,7 +705,10 @@ pub(crate) async fn explain(
             ),
         ],
     };
-    let opt_date = |d: Option<Date>| d.map(|d| t.date(d)).unwrap_or_else(|| t.get("explain-none"));
+    let opt_date = |d: Option<Date>| {
+        d.map(|d| t.date(d))
+            .unwrap_or_else(|| t.get("explain-none"))
+    };
     let facts_lines = vec![
         (
             t.get("explain-band"),
@@ -702,7 +716,10 @@ pub(crate) async fn explain(
         ),
         (t.get("explain-kind"), kind_text(&t, p.rel.kind)),
         (t.get("explain-granted"), t.date(p.rel.granted_on)),
-        (t.get("explain-approved"), opt_date(p.rel.patient_approved_on)),
+        (
+            t.get("explain-approved"),
+            opt_date(p.rel.patient_approved_on),
+        ),
         (
             t.get("explain-hidden"),
             if p.rel.sections_hidden.is_empty() {
@@ -721,10 +738,9 @@ pub(crate) async fn explain(
             match (p.rel.evidence_on_file, p.rel.evidence_expires_on) {
                 (false, _) => t.get("explain-none"),
                 (true, None) => t.get("explain-evidence-on-file"),
-                (true, Some(d)) => t.with(
-                    "explain-evidence-until",
-                    &[("date", Arg::Text(&t.date(d)))],
-                ),
+                (true, Some(d)) => {
+                    t.with("explain-evidence-until", &[("date", Arg::Text(&t.date(d)))])
+                }
             },
         ),
         (t.get("explain-expires"), opt_date(p.rel.expires_on)),
@@ -750,10 +766,7 @@ pub(crate) async fn explain(
         c: Chrome::new(&state, t, title, Some(&ctx), None),
         f,
         heading,
-        intro: t.with(
-            "explain-intro",
-            &[("date", Arg::Text(&t.date(today)))],
-        ),
+        intro: t.with("explain-intro", &[("date", Arg::Text(&t.date(today)))]),
         facts: facts_lines,
         rows,
         item_rows,
@@ -785,12 +798,12 @@ pub(crate) async fn change(
     };
     let o = read::open(&state, &ctx, &user, Some(&raw), Want::Proxies).await?;
     let who = o.sharing.ok_or(WebError::NotFound)?;
-    let allowed = match (action.as_str(), who) {
-        ("approve" | "reject" | "sections", Sharing::Patient) => true,
-        ("revoke", Sharing::Patient | Sharing::Staff { manage: true }) => true,
-        ("evidence", Sharing::Staff { manage: true }) => true,
-        _ => false,
-    };
+    let allowed = matches!(
+        (action.as_str(), who),
+        ("approve" | "reject" | "sections", Sharing::Patient)
+            | ("revoke", Sharing::Patient | Sharing::Staff { manage: true })
+            | ("evidence", Sharing::Staff { manage: true })
+    );
     if !allowed {
         return Err(WebError::NotFound);
     }
@@ -864,7 +877,8 @@ pub(crate) async fn change(
             hidden.extend(choices.iter().copied().filter(|s| !shown.contains(s)));
             hidden.sort();
             hidden.dedup();
-            detail["hidden"] = serde_json::json!(hidden.iter().map(|s| s.code()).collect::<Vec<_>>());
+            detail["hidden"] =
+                serde_json::json!(hidden.iter().map(|s| s.code()).collect::<Vec<_>>());
             rel.sections_hidden = hidden;
         }
         "evidence" => {
@@ -973,6 +987,9 @@ mod tests {
         assert_eq!(choosable(&ma, AgeBand::Adolescent), ma.limited_sections);
         assert_eq!(choosable(&ma, AgeBand::Adult).len(), Section::ALL.len());
         let ca = Policy::default();
-        assert_eq!(choosable(&ca, AgeBand::Adolescent).len(), Section::ALL.len());
+        assert_eq!(
+            choosable(&ca, AgeBand::Adolescent).len(),
+            Section::ALL.len()
+        );
     }
 }

@@ -536,8 +536,8 @@ pub(crate) async fn view(
     };
     let mut others = visible_among(state, user, &opened.relationships, opened.today()).await?;
     others.retain(|p| p.id != opened.patient.id);
-    let detail = (!withheld.is_empty())
-        .then(|| serde_json::json!({ "withheld": withheld }).to_string());
+    let detail =
+        (!withheld.is_empty()).then(|| serde_json::json!({ "withheld": withheld }).to_string());
     opened
         .audit_success(state, ctx, user, want.object_type(), None, detail)
         .await?;
@@ -562,20 +562,24 @@ async fn section(
     let id = &o.patient.id;
     let f = &o.scope;
     Ok(match s {
-        Section::Vitals => Data::Vitals(f.filter(
-            s,
-            store
-                .observations(id, ObservationCategory::VitalSigns)
-                .await?,
-            log,
-        )),
-        Section::LabResults => Data::LabResults(f.filter(
-            s,
-            store
-                .observations(id, ObservationCategory::Laboratory)
-                .await?,
-            log,
-        )),
+        Section::Vitals => Data::Vitals(
+            f.filter(
+                s,
+                store
+                    .observations(id, ObservationCategory::VitalSigns)
+                    .await?,
+                log,
+            ),
+        ),
+        Section::LabResults => Data::LabResults(
+            f.filter(
+                s,
+                store
+                    .observations(id, ObservationCategory::Laboratory)
+                    .await?,
+                log,
+            ),
+        ),
         Section::Immunizations => {
             Data::Immunizations(f.filter(s, store.immunizations(id).await?, log))
         }
@@ -607,11 +611,7 @@ fn data_len(d: &Data) -> u64 {
 /// items they may view (the store's count when the policy could withhold none
 /// of that section, else the length of the filtered list), and the latest
 /// vitals.
-async fn summary(
-    state: &AppState,
-    o: &Opened<'_>,
-    log: &mut Vec<WithheldItem>,
-) -> WebResult<Data> {
+async fn summary(state: &AppState, o: &Opened<'_>, log: &mut Vec<WithheldItem>) -> WebResult<Data> {
     let mut counts = Vec::new();
     let mut stored: Option<ItemCounts> = None;
     let mut latest_vitals = None;

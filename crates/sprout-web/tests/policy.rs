@@ -142,7 +142,9 @@ async fn twelfth_birthday_approval_and_hidden_sections_in_one_session() {
     assert!(labs.body.contains("TIA-LAB"));
     assert!(!labs.body.contains("TIA-STD"));
     let summary = parent.get(&format!("/patients/{tia}")).await;
-    assert!(summary.body.contains(&format!("/patients/{tia}/lab-results")));
+    assert!(summary
+        .body
+        .contains(&format!("/patients/{tia}/lab-results")));
 
     // She hides lab results from him.
     let shown: Vec<(&str, &str)> = Section::ALL
@@ -314,7 +316,10 @@ async fn every_withheld_item_is_audited_with_reason_and_exception() {
             "exception": "required-by-law",
         }])
     );
-    assert!(!e.detail.as_deref().unwrap().contains("TEO"), "no health data");
+    assert!(
+        !e.detail.as_deref().unwrap().contains("TEO"),
+        "no health data"
+    );
 
     // The summary's counts withheld both, and says so.
     let summary = b.get(&format!("/patients/{teo}")).await;
@@ -349,7 +354,12 @@ async fn every_withheld_item_is_audited_with_reason_and_exception() {
 async fn an_eighteenth_birthday_ends_a_parents_access() {
     let app = start().await;
     let ada = new_patient_id();
-    let items = vec![marked_item(&ada, Section::Vitals, "ADA-VITAL", Labels::default())];
+    let items = vec![marked_item(
+        &ada,
+        Section::Vitals,
+        "ADA-VITAL",
+        Labels::default(),
+    )];
     store_patient(&app, &ada, "Ada", date(2008, 3, 2), items).await;
     let mut rel = relationship(&app.parent, &ada);
     rel.granted_on = date(2008, 3, 9);
@@ -467,7 +477,12 @@ async fn front_desk_adds_proxies_by_rule_five_and_records_evidence() {
         )
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(p.body.contains("That is the patient&#39;s own email") || p.body.contains("That is the patient's own email"), "{}", p.body);
+    assert!(
+        p.body.contains("That is the patient&#39;s own email")
+            || p.body.contains("That is the patient's own email"),
+        "{}",
+        p.body
+    );
 
     // A nurse may look but not add.
     let nurse = Browser::new(&app);
@@ -489,7 +504,12 @@ async fn front_desk_adds_proxies_by_rule_five_and_records_evidence() {
     // An adult with a court-appointed guardian: access only with papers on
     // file, and only until they end.
     let abe = new_patient_id();
-    let items = vec![marked_item(&abe, Section::Vitals, "ABE-VITAL", Labels::default())];
+    let items = vec![marked_item(
+        &abe,
+        Section::Vitals,
+        "ABE-VITAL",
+        Labels::default(),
+    )];
     store_patient(&app, &abe, "Abe", date(2000, 1, 1), items).await;
     let mut guardian = relationship(&app.other_parent, &abe);
     guardian.kind = RelationshipKind::CourtAppointedGuardian;
@@ -530,7 +550,15 @@ async fn front_desk_adds_proxies_by_rule_five_and_records_evidence() {
         .body
         .contains("Court-appointed guardian with papers on file"));
     assert!(page.body.contains("On file, valid until June 30, 2026"));
-    assert!(page.body.contains("Entries marked restricted are not shown"));
+    assert!(page
+        .body
+        .contains("Entries marked restricted are not shown"));
+    let ben_explain = format!("{ben}/{}/explain", app.rel_ben.id);
+    let page = desk.get(&ben_explain).await;
+    assert!(page.body.contains(
+        "Parent or guardian of a child: sees the whole record except restricted entries."
+    ));
+    // (Signing in with Spanish chosen stores it as the account's language.)
     let mut h = HeaderMap::new();
     h.insert(ACCEPT_LANGUAGE, HeaderValue::from_static("es"));
     let desk_es = Browser::with_headers(&app, h);
@@ -540,17 +568,14 @@ async fn front_desk_adds_proxies_by_rule_five_and_records_evidence() {
         .body
         .contains("Tutor nombrado por un juez con documentos en archivo"));
     assert!(page.body.contains("Lo que Sam Smith puede ver"));
-    let ben_explain = format!("{ben}/{}/explain", app.rel_ben.id);
-    let page = desk.get(&ben_explain).await;
-    assert!(page
-        .body
-        .contains("Parent or guardian of a child: sees the whole record except restricted entries."));
 
     // The papers' last day passes: Sam's same session loses access.
     app.clock.set_today(date(2026, 7, 1));
     assert_eq!(sam.get(&abe_vitals).await.status, StatusCode::NOT_FOUND);
-    let page = desk.get(&explain).await;
-    assert!(page.body.contains("guardianship papers are not on file or have expired"));
+    let page = desk_es.get(&explain).await;
+    assert!(page
+        .body
+        .contains("los documentos de tutela no están en archivo o vencieron"));
 }
 
 #[tokio::test]
@@ -611,7 +636,9 @@ async fn massachusetts_parents_of_teens_see_the_limited_sections() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        b.get(&format!("/patients/{mia}/immunizations")).await.status,
+        b.get(&format!("/patients/{mia}/immunizations"))
+            .await
+            .status,
         StatusCode::OK
     );
 }

@@ -24,6 +24,7 @@ use sprout_domain::policy::{Policy, Preset};
 use sprout_domain::record::{Confidentiality, Labels, Section, Sensitivity};
 use sprout_domain::AccountId;
 use sprout_store::ImportBatch;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The seven sections with a page, with their path slug.
 const PAGES: [(Section, &str); 7] = [
@@ -145,9 +146,18 @@ async fn server(policy: Policy, tag: &str) -> Server {
     Server { app, proxies }
 }
 
+/// How much the cases exercised, so the property cannot pass vacuously.
+#[derive(Default)]
+struct Stats {
+    /// Items shown to a proxy.
+    shown: AtomicUsize,
+    /// Section pages shown to a proxy while the section held a withheld item.
+    filtered: AtomicUsize,
+}
+
 /// Runs one case: stores a new adolescent with the generated items and
 /// relationships, then reads every page as each proxy and checks the bodies.
-async fn run(s: &Server, n: usize, c: &Case) -> Result<(), TestCaseError> {
+async fn run(s: &Server, n: usize, c: &Case, stats: &Stats) -> Result<(), TestCaseError> {
     let today = date(2020, 1, 1).checked_add(c.today.days()).unwrap();
     let adolescent_age = if c.massachusetts { 13 } else { 12 };
     let born: Date = today
@@ -155,15 +165,14 @@ async fn run(s: &Server, n: usize, c: &Case) -> Result<(), TestCaseError> {
         .unwrap()
         .checked_sub(c.extra_days.days())
         .unwrap();
-    let teen_birthday = born
-        .checked_add(i64::from(adolescent_age).years())
-        .unwrap();
+    let teen_birthday = born.checked_add(i64::from(adolescent_age).years()).unwrap();
     s.app.clock.set_today(today);
 
     let pid = new_patient_id();
     let mut items = Vec::new();
     let mut forbidden = Vec::new();
     let mut allowed_markers: Vec<Vec<String>> = vec![Vec::new(); PAGES.len()];
+    let mut forbidden_in = [0usize; PAGES.len()];
     for (i, g) in c.items.iter().enumerate() {
         let marker = format!("MARK{n}X{i}Z");
         let labels = Labels {
@@ -176,6 +185,7 @@ async fn run(s: &Server, n: usize, c: &Case) -> Result<(), TestCaseError> {
         };
         if g.restricted || !g.sensitivity.is_empty() {
             forbidden.push(marker.clone());
+            forbidden_in[g.page] += 1;
         } else {
             allowed_markers[g.page].push(marker.clone());
         }
@@ -234,6 +244,10 @@ async fn run(s: &Server, n: usize, c: &Case) -> Result<(), TestCaseError> {
                     .count();
                 prop_assert_eq!(shown, allowed, "{} shows a foreign item", path);
                 listed[i] = Some(shown);
+                stats.shown.fetch_add(shown, Ordering::Relaxed);
+                if forbidden_in[i] > 0 {
+                    stats.filtered.fetch_add(1, Ordering::Relaxed);
+                }
             }
             if path == &format!("/patients/{pid}") {
                 summary_body = Some(page.body);
@@ -274,16 +288,28 @@ fn proxies_of_adolescents_never_receive_sensitive_or_restricted_items() {
         )
     });
     let mut runner = TestRunner::new(Config {
-        cases: 40,
+        cases: 64,
         failure_persistence: None,
         ..Config::default()
     });
-    let counter = std::sync::atomic::AtomicUsize::new(0);
+    let counter = AtomicUsize::new(0);
+    let stats = Stats::default();
     runner
         .run(&case(), |c| {
-            let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let n = counter.fetch_add(1, Ordering::Relaxed);
             let s = if c.massachusetts { &ma } else { &ca };
-            rt.block_on(run(s, n, &c))
+            rt.block_on(run(s, n, &c, &stats))
         })
         .unwrap();
+    // Proxies did see items, and pages were drawn from sections that held
+    // withheld ones: the filter, not an empty record, kept them out.
+    let (shown, filtered) = (
+        stats.shown.load(Ordering::Relaxed),
+        stats.filtered.load(Ordering::Relaxed),
+    );
+    assert!(shown > 20, "only {shown} items shown in all cases");
+    assert!(
+        filtered > 10,
+        "only {filtered} pages had something to withhold"
+    );
 }
