@@ -27,6 +27,9 @@ pub struct FileConfig {
     /// `[policy]`: preset and overrides, read by the access policy.
     #[serde(default)]
     pub policy: Option<toml::Table>,
+    /// `[email]`: sender address, the development .eml folder, or SMTP.
+    #[serde(default)]
+    pub email: sprout_jobs::outbox::EmailConfig,
 }
 
 /// `[practice]` settings.
@@ -53,6 +56,27 @@ pub struct ServerSection {
 }
 
 impl FileConfig {
+    /// The public origin (`https://host[:port]`) of `[server] public_url`.
+    ///
+    /// # Errors
+    /// A URL that is not `http://` or `https://` followed by a host.
+    pub fn public_origin(&self) -> anyhow::Result<Option<String>> {
+        let Some(url) = self.server.public_url.as_deref() else {
+            return Ok(None);
+        };
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .with_context(|| {
+                format!("[server] public_url `{url}` must start with https:// or http://")
+            })?;
+        let host = rest.split('/').next().unwrap_or_default();
+        if host.is_empty() {
+            bail!("[server] public_url `{url}` has no host");
+        }
+        Ok(Some(format!("{}{host}", &url[..url.len() - rest.len()])))
+    }
+
     /// The access policy in force: the `[policy]` table's preset and overrides,
     /// or the default (`california`) preset.
     ///

@@ -53,6 +53,7 @@ pub async fn seed(
     families: usize,
     seed: u64,
     today: Date,
+    policy: &Policy,
     accounts_json: Option<&Path>,
 ) -> anyhow::Result<Vec<Login>> {
     if families == 0 {
@@ -70,7 +71,7 @@ pub async fn seed(
                 let mut ids: Vec<_> = rels.iter().map(|r| r.patient_id.clone()).collect();
                 ids.extend(acc.patient_id.clone());
                 let patients = store.patients(&ids).await?;
-                logins.push(login_for(a, &patients, &rels, today));
+                logins.push(login_for(a, &patients, &rels, policy, today));
             }
         }
         write_accounts_json(accounts_json, &logins)?;
@@ -93,7 +94,13 @@ pub async fn seed(
         for _ in 0..n {
             let fam = gen.family();
             for a in &fam.accounts {
-                logins.push(login_for(a, &fam.patients, &fam.relationships, today));
+                logins.push(login_for(
+                    a,
+                    &fam.patients,
+                    &fam.relationships,
+                    policy,
+                    today,
+                ));
             }
             batch.patients.extend(fam.patients);
             batch.items.extend(fam.items);
@@ -102,7 +109,7 @@ pub async fn seed(
         }
         if done == 0 {
             for a in &staff {
-                logins.insert(0, login_for(a, &[], &[], today));
+                logins.insert(0, login_for(a, &[], &[], policy, today));
             }
         }
         patient_count += batch.patients.len();
@@ -153,6 +160,7 @@ fn login_for(
     a: &DemoAccount,
     patients: &[Patient],
     rels: &[ProxyRelationship],
+    policy: &Policy,
     today: Date,
 ) -> Login {
     let actor = Actor {
@@ -164,7 +172,6 @@ fn login_for(
         },
         own_patient: a.patient_id.clone(),
     };
-    let policy = Policy::default();
     let visible = patients
         .iter()
         .filter(|p| {
@@ -173,7 +180,7 @@ fn login_for(
             let facts = access::own_record_facts(&actor, p)
                 .unwrap_or_else(|| access::patient_facts(p, None, None));
             !matches!(a.role, DemoRole::Staff(_))
-                && !access::visible_sections(&policy, &actor, &p.id, &facts, rels, today).is_empty()
+                && !access::visible_sections(policy, &actor, &p.id, &facts, rels, today).is_empty()
         })
         .map(|p| LoginPatient {
             id: p.id.to_string(),

@@ -81,6 +81,11 @@ enum Command {
         #[command(subcommand)]
         what: FamilyCommand,
     },
+    /// Scheduled work: advance notices and the email outbox.
+    Jobs {
+        #[command(subcommand)]
+        what: JobsCommand,
+    },
     /// Immunization evaluation and forecast (CDC CDSi).
     Immunizations {
         #[command(subcommand)]
@@ -95,6 +100,16 @@ enum Command {
     Policy {
         #[command(subcommand)]
         what: PolicyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsCommand {
+    /// Run one round now: today's advance notices (once per day across all
+    /// nodes) and the email outbox. Prints what was done as JSON.
+    RunOnce {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -268,28 +283,48 @@ fn resolve(db: &DbArgs) -> anyhow::Result<Resolved> {
 }
 
 fn web_config(file: &FileConfig) -> anyhow::Result<sprout_web::WebConfig> {
-    let tz = match &file.practice.time_zone {
+    let time_zone = match &file.practice.time_zone {
         Some(name) => jiff::tz::TimeZone::get(name)?,
         None => jiff::tz::TimeZone::system(),
     };
-    let secure = file
-        .server
-        .public_url
-        .as_deref()
-        .is_some_and(|u| u.starts_with("https://"));
-    let mut cfg = sprout_web::WebConfig::default();
-    cfg.secure_cookies = secure;
-    cfg.time_zone = tz;
-    if let Some(name) = &file.practice.name {
-        cfg.practice_name = name.clone();
-    }
-    Ok(cfg)
+    let public_origin = file.public_origin()?;
+    let defaults = sprout_web::WebConfig::default();
+    Ok(sprout_web::WebConfig {
+        secure_cookies: public_origin
+            .as_deref()
+            .is_some_and(|o| o.starts_with("https://")),
+        time_zone,
+        public_origin,
+        practice_name: file
+            .practice
+            .name
+            .clone()
+            .unwrap_or(defaults.practice_name.clone()),
+        policy: file.access_policy()?,
+        ..defaults
+    })
 }
 
 async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     use std::process::ExitCode;
     match cli.command {
         Command::Policy { what } => policy_command(what),
+        Command::Jobs {
+            what: JobsCommand::RunOnce { db },
+        } => {
+            let r = resolve(&db)?;
+            let cfg = web_config(&r.file)?;
+            let store = open_store(&r.database_url).await?;
+            let sender = r.file.email.sender().context("the [email] settings")?;
+            let now = jiff::Timestamp::now();
+            let today = now.to_zoned(cfg.time_zone.clone()).date();
+            let node = format!("cli-{}", std::process::id());
+            let report =
+                sprout_jobs::scheduler::tick(&*store, &cfg.policy, &*sender, today, now, &node)
+                    .await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Immunizations {
             what:
                 ImmunizationsCommand::CdsiTest {
@@ -323,7 +358,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let cfg = web_config(&r.file)?;
             let clock: Arc<dyn sprout_web::Clock> =
                 Arc::new(sprout_web::SystemClock::new(cfg.time_zone.clone()));
-            serve(store, clock, cfg, &listen).await?;
+            serve(store, clock, cfg, &r.file.email, &listen).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo {
@@ -360,12 +395,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 families,
                 seed,
                 clock.today(),
+                &cfg.policy,
                 accounts_json.as_deref(),
             )
             .await?;
             demo::print_logins(&logins, &listen);
             if !no_serve {
-                serve(store, clock, cfg, &listen).await?;
+                serve(store, clock, cfg, &r.file.email, &listen).await?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -628,6 +664,7 @@ async fn serve(
     store: Arc<dyn Store>,
     clock: Arc<dyn sprout_web::Clock>,
     cfg: sprout_web::WebConfig,
+    email: &sprout_jobs::outbox::EmailConfig,
     listen: &str,
 ) -> anyhow::Result<()> {
     let addr: std::net::SocketAddr = listen.parse().with_context(|| {
@@ -636,8 +673,33 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    let state = sprout_web::AppState::new(store, clock, cfg);
+    let sender = email.sender().context("the [email] settings")?;
+    let policy = Arc::new(cfg.policy.clone());
+    let state = sprout_web::AppState::new(store.clone(), clock.clone(), cfg);
     eprintln!("Sprout is listening on http://{}", listener.local_addr()?);
-    sprout_web::serve(listener, state).await?;
+
+    // Scheduled work (advance notices, the email outbox) runs beside the
+    // server; a database lease makes each day's notices run once across nodes.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let scheduler = {
+        let clock = clock.clone();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(sprout_jobs::scheduler::run_scheduler(
+            store,
+            policy,
+            sender,
+            move || (clock.today(), clock.now()),
+            sprout_jobs::scheduler::SchedulerConfig::default(),
+            async move {
+                let _ = stop.wait_for(|s| *s).await;
+            },
+        ))
+    };
+    let shutdown = async move {
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = stop_tx.send(true);
+    };
+    sprout_web::serve_with_shutdown(listener, state, shutdown).await?;
+    let _ = scheduler.await;
     Ok(())
 }
