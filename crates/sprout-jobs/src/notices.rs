@@ -278,6 +278,7 @@ async fn notify(
         at: rfc3339(now),
         account_id: None,
         actor_role: "system".to_owned(),
+        on_behalf_of: None,
         patient_id: Some(notice.patient_id.clone()),
         action: "execute".to_owned(),
         object_type: "notice".to_owned(),

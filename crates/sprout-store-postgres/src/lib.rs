@@ -26,6 +26,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "outbox_notices_leases",
         sql: include_str!("../migrations/0003_outbox_notices_leases.sql"),
     },
+    Migration {
+        version: 4,
+        name: "audit_chain",
+        sql: include_str!("../migrations/0004_audit_chain.sql"),
+    },
 ];
 
 /// Connections per app node.

@@ -149,3 +149,107 @@ async fn other_urls_are_refused() {
     let err = open("sqlite://./data/sprout.db").await.unwrap_err();
     assert!(matches!(err, OpenError::InvalidUrl(_)), "{err}");
 }
+
+#[tokio::test]
+async fn audit_chain_contract() {
+    with_fresh_db(|store| async move {
+        sprout_store::contract::audit_chain(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_report_contract() {
+    with_fresh_db(|store| async move {
+        sprout_store::contract::audit_report(&store).await;
+        sprout_store::contract::run_all(Arc::new(store.clone())).await;
+        let report = sprout_store::audit::verify(&store).await.unwrap();
+        assert!(report.is_intact(), "{:?}", report.fault);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_tampering_is_found() {
+    with_fresh_db(|store| async move {
+        let pool = store.pool().clone();
+        sprout_store::contract::audit_tampering_is_found(
+            &store,
+            "DROP TRIGGER audit_events_no_change ON audit_events",
+            |sql| {
+                let pool = pool.clone();
+                async move {
+                    sqlx::query(&sql).execute(&pool).await.unwrap();
+                }
+            },
+        )
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_chain_head_only_moves_forward() {
+    with_fresh_db(|store| async move {
+        sqlx::query("UPDATE audit_chain_head SET seq = seq + 1")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        for sql in [
+            "UPDATE audit_chain_head SET seq = seq - 1",
+            "UPDATE audit_chain_head SET chain_start = 5",
+            "DELETE FROM audit_chain_head",
+            "TRUNCATE audit_chain_head",
+        ] {
+            let err = sqlx::query(sql).execute(store.pool()).await.unwrap_err();
+            assert!(err.to_string().contains("only moves forward"), "{sql}: {err}");
+        }
+    })
+    .await;
+}
+
+/// Appenders on separate pools (as separate app nodes would be) share one
+/// chain without forks.
+#[tokio::test]
+async fn audit_appends_from_two_nodes_make_one_chain() {
+    with_fresh_db(|store| async move {
+        let url = store.pool().connect_options().database_url.clone();
+        let other = open(url.as_str()).await.unwrap();
+        let event = |i: usize| sprout_store::AuditEvent {
+            at: format!("2025-01-01T00:00:{:02}Z", i % 60),
+            account_id: None,
+            actor_role: "system".into(),
+            on_behalf_of: None,
+            patient_id: None,
+            action: "execute".into(),
+            object_type: "node-test".into(),
+            object_id: Some(i.to_string()),
+            outcome: "success".into(),
+            reason: None,
+            client_addr: None,
+            request_id: None,
+            detail: None,
+        };
+        let mut tasks = Vec::new();
+        for (k, node) in [store.clone(), other.clone(), store.clone(), other.clone()]
+            .into_iter()
+            .enumerate()
+        {
+            tasks.push(tokio::spawn(async move {
+                for i in 0..25 {
+                    sprout_store::AuditStore::append_audit(&node, &event(k * 100 + i))
+                        .await
+                        .unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let report = sprout_store::audit::verify(&store).await.unwrap();
+        assert!(report.is_intact(), "{:?}", report.fault);
+        assert_eq!((report.checked, report.head.seq), (100, 100));
+        other.close().await;
+    })
+    .await;
+}

@@ -1,25 +1,42 @@
-//! [`AuditStore`]: the append-only audit trail. The tables refuse `UPDATE` and
-//! `DELETE` by trigger (see each backend's migrations); this module only inserts
-//! and reads.
+//! [`AuditStore`]: the append-only, hash-chained audit trail
+//! ([`sprout_store::audit`]). The tables refuse `UPDATE` and `DELETE` by
+//! trigger (see each backend's migrations 1 and 4); this module only inserts
+//! events, moves the chain's head forward and reads.
+//!
+//! An append is one transaction: `UPDATE audit_chain_head SET seq = seq + 1
+//! ... RETURNING seq, hash` first, which locks the head (the row lock on
+//! PostgreSQL, the database's write lock on SQLite) until commit, so appenders
+//! on every connection and app node take their turn and the chain never forks;
+//! then the event is inserted with that number and both hashes, and the head
+//! takes the new hash.
 
 use crate::row;
 use crate::{map_err, SqlStore};
 use async_trait::async_trait;
 use sprout_domain::{AccountId, PatientId};
-use sprout_store::{AuditEvent, AuditFilter, AuditStore, StoreResult};
+use sprout_store::audit::{
+    self, AuditColumn, AuditEntry, AuditPage, AuditQuery, ChainHead, ChainedEvent, Content,
+    CONTENT_COLUMNS,
+};
+use sprout_store::{AuditEvent, AuditFilter, AuditStore, StoreError, StoreResult};
 use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
 
-/// Events returned when [`AuditFilter::limit`] is 0.
+/// Events returned when [`AuditFilter::limit`] or [`AuditQuery::limit`] is 0.
 const DEFAULT_LIMIT: u32 = 100;
 
-const AUDIT_COLS: &str = "at, account_id, actor_role, patient_id, action, object_type, \
-     object_id, outcome, reason, client_addr, request_id, detail";
+/// The most entries one report page returns.
+const MAX_PAGE: u32 = 10_000;
+
+const AUDIT_COLS: &str = "at, account_id, actor_role, on_behalf_of, patient_id, action, \
+     object_type, object_id, outcome, reason, client_addr, request_id, detail";
 
 fn event_from_row(r: &AnyRow) -> StoreResult<AuditEvent> {
     Ok(AuditEvent {
         at: row::text(r, "at")?,
         account_id: row::opt_id(r, "account_id", AccountId::parse)?,
         actor_role: row::text(r, "actor_role")?,
+        on_behalf_of: row::opt_text(r, "on_behalf_of")?,
         patient_id: row::opt_id(r, "patient_id", PatientId::parse)?,
         action: row::text(r, "action")?,
         object_type: row::text(r, "object_type")?,
@@ -32,19 +49,32 @@ fn event_from_row(r: &AnyRow) -> StoreResult<AuditEvent> {
     })
 }
 
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
-
-/// The `INSERT` of one audit event, for [`AuditStore::append_audit`] and for
-/// writes that append their audit event in their own transaction (notices).
-pub(crate) fn insert_event(e: &AuditEvent) -> AnyQuery<'_> {
-    sqlx::query(
-        "INSERT INTO audit_events (at, account_id, actor_role, patient_id, action, \
-         object_type, object_id, outcome, reason, client_addr, request_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+/// Appends one event at the end of the chain, inside the caller's
+/// transaction (`conn` must be in one: the head stays locked until it
+/// commits). Used by [`AuditStore::append_audit`] and by writes that append
+/// their audit event in their own transaction (notices).
+pub(crate) async fn insert_event(conn: &mut AnyConnection, e: &AuditEvent) -> StoreResult<()> {
+    let head = sqlx::query(
+        "UPDATE audit_chain_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
     )
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
+    let seq = row::int(&head, "seq")?;
+    let prev = row::text(&head, "hash")?;
+    let hash = audit::event_hash(&prev, &e.content());
+    sqlx::query(
+        "INSERT INTO audit_events (seq, at, account_id, actor_role, on_behalf_of, patient_id, \
+         action, object_type, object_id, outcome, reason, client_addr, request_id, detail, \
+         prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(seq)
     .bind(e.at.as_str())
     .bind(e.account_id.as_ref().map(AccountId::as_str))
     .bind(e.actor_role.as_str())
+    .bind(e.on_behalf_of.as_deref())
     .bind(e.patient_id.as_ref().map(PatientId::as_str))
     .bind(e.action.as_str())
     .bind(e.object_type.as_str())
@@ -54,13 +84,103 @@ pub(crate) fn insert_event(e: &AuditEvent) -> AnyQuery<'_> {
     .bind(e.client_addr.as_deref())
     .bind(e.request_id.as_deref())
     .bind(e.detail.as_deref())
+    .bind(prev.as_str())
+    .bind(hash.as_str())
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    sqlx::query("UPDATE audit_chain_head SET hash = $1 WHERE id = 1")
+        .bind(hash.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    Ok(())
+}
+
+/// The SQL expression a report sorts by.
+fn sort_expr(c: AuditColumn) -> &'static str {
+    match c {
+        AuditColumn::Seq => "e.seq",
+        AuditColumn::At => "e.at",
+        AuditColumn::User => "a.email",
+        AuditColumn::Role => "e.actor_role",
+        AuditColumn::Patient => "COALESCE(p.mrn, e.patient_id)",
+        AuditColumn::Action => "e.action",
+        AuditColumn::Object => "e.object_type",
+        AuditColumn::Outcome => "e.outcome",
+        AuditColumn::Client => "e.client_addr",
+    }
+}
+
+/// The `WHERE` clause of a report query and its arguments, in order
+/// (`$1`, `$2`...).
+fn report_where(q: &AuditQuery) -> (String, Vec<&str>) {
+    let mut conditions = Vec::new();
+    let mut args: Vec<&str> = Vec::new();
+
+    if let Some(p) = &q.patient_id {
+        args.push(p.as_str());
+        conditions.push(format!("e.patient_id = ${}", args.len()));
+    }
+    if let Some(a) = &q.account_id {
+        args.push(a.as_str());
+        conditions.push(format!("e.account_id = ${}", args.len()));
+    }
+    if let Some(a) = &q.not_account_id {
+        args.push(a.as_str());
+        conditions.push(format!(
+            "(e.account_id IS NULL OR e.account_id <> ${})",
+            args.len()
+        ));
+    }
+    if !q.actions.is_empty() {
+        let mut marks = Vec::new();
+        for action in &q.actions {
+            args.push(action.as_str());
+            marks.push(format!("${}", args.len()));
+        }
+        conditions.push(format!("e.action IN ({})", marks.join(", ")));
+    }
+    if let Some(o) = &q.outcome {
+        args.push(o.as_str());
+        conditions.push(format!("e.outcome = ${}", args.len()));
+    }
+    if let Some(from) = &q.from {
+        args.push(from.as_str());
+        conditions.push(format!("e.at >= ${}", args.len()));
+    }
+    if let Some(until) = &q.until {
+        args.push(until.as_str());
+        conditions.push(format!("e.at < ${}", args.len()));
+    }
+    let clause = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    };
+    (clause, args)
+}
+
+fn chained_from_row(r: &AnyRow) -> StoreResult<ChainedEvent> {
+    let mut content: Content = Default::default();
+    for (slot, col) in content.iter_mut().zip(CONTENT_COLUMNS) {
+        *slot = row::opt_text(r, col)?;
+    }
+    Ok(ChainedEvent {
+        seq: row::int(r, "seq")?,
+        prev_hash: row::opt_text(r, "prev_hash")?,
+        hash: row::opt_text(r, "hash")?,
+        content,
+    })
 }
 
 #[async_trait]
 impl AuditStore for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn append_audit(&self, e: &AuditEvent) -> StoreResult<()> {
-        insert_event(e).execute(&self.pool).await.map_err(map_err)?;
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        insert_event(&mut tx, e).await?;
+        tx.commit().await.map_err(map_err)?;
         Ok(())
     }
 
@@ -106,5 +226,100 @@ impl AuditStore for SqlStore {
             .iter()
             .map(event_from_row)
             .collect()
+    }
+
+    #[tracing::instrument(skip_all, fields(sort = ?query.sort, offset = query.offset, limit = query.limit))]
+    async fn audit_report(&self, query: &AuditQuery) -> StoreResult<AuditPage> {
+        let (where_clause, args) = report_where(query);
+        let from = "FROM audit_events e \
+             LEFT JOIN accounts a ON a.id = e.account_id \
+             LEFT JOIN patients p ON p.id = e.patient_id";
+
+        let count_sql = format!("SELECT COUNT(*) AS n {from}{where_clause}");
+        let mut count = sqlx::query(&count_sql);
+        for a in &args {
+            count = count.bind(*a);
+        }
+        let total = row::int(
+            &count.fetch_one(&self.pool).await.map_err(map_err)?,
+            "n",
+        )?;
+
+        let limit = match query.limit {
+            0 => DEFAULT_LIMIT,
+            n => n.min(MAX_PAGE),
+        };
+        let dir = if query.descending { "DESC" } else { "ASC" };
+        let cols = AUDIT_COLS
+            .split(", ")
+            .map(|c| format!("e.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT e.seq, {cols}, a.email AS user_email, a.display_name AS user_name, \
+             p.mrn AS patient_mrn {from}{where_clause} \
+             ORDER BY {} {dir} NULLS LAST, e.seq {dir} LIMIT ${} OFFSET ${}",
+            sort_expr(query.sort),
+            args.len() + 1,
+            args.len() + 2
+        );
+        let mut q = sqlx::query(&sql);
+        for a in &args {
+            q = q.bind(*a);
+        }
+        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+        let entries = q
+            .bind(i64::from(limit))
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?
+            .iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    seq: row::int(r, "seq")?,
+                    event: event_from_row(r)?,
+                    user_email: row::opt_text(r, "user_email")?,
+                    user_name: row::opt_text(r, "user_name")?,
+                    patient_mrn: row::opt_text(r, "patient_mrn")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(AuditPage {
+            total: u64::try_from(total).unwrap_or(0),
+            entries,
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(after_seq, limit))]
+    async fn audit_chain(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<ChainedEvent>> {
+        let sql = format!(
+            "SELECT seq, prev_hash, hash, {} FROM audit_events WHERE seq > $1 \
+             ORDER BY seq LIMIT $2",
+            CONTENT_COLUMNS.join(", ")
+        );
+        sqlx::query(&sql)
+            .bind(after_seq)
+            .bind(i64::from(limit.max(1)))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?
+            .iter()
+            .map(chained_from_row)
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn audit_chain_head(&self) -> StoreResult<ChainHead> {
+        let r = sqlx::query("SELECT seq, hash, chain_start FROM audit_chain_head WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?
+            .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
+        Ok(ChainHead {
+            seq: row::int(&r, "seq")?,
+            hash: row::text(&r, "hash")?,
+            chain_start: row::int(&r, "chain_start")?,
+        })
     }
 }

@@ -311,10 +311,7 @@ impl NoticeStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(email_err)?;
-        insert_event(audit)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        insert_event(&mut tx, audit).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(true)
     }

@@ -208,3 +208,103 @@ async fn outbox_notices_and_leases_contract() {
     let store = open(&db_url(&dir)).await.unwrap();
     sprout_store::contract::outbox_notices_leases(&store).await;
 }
+
+#[tokio::test]
+async fn audit_chain_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&db_url(&dir)).await.unwrap();
+    sprout_store::contract::audit_chain(&store).await;
+}
+
+#[tokio::test]
+async fn audit_report_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&db_url(&dir)).await.unwrap();
+    sprout_store::contract::audit_report(&store).await;
+    // The chain stays intact through everything else the contract does.
+    sprout_store::contract::run_all(Arc::new(store.clone())).await;
+    let report = sprout_store::audit::verify(&store).await.unwrap();
+    assert!(report.is_intact(), "{:?}", report.fault);
+}
+
+#[tokio::test]
+async fn audit_tampering_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&db_url(&dir)).await.unwrap();
+    let pool = store.pool().clone();
+    sprout_store::contract::audit_tampering_is_found(
+        &store,
+        "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete",
+        |sql| {
+            let pool = pool.clone();
+            async move {
+                sqlx::query(&sql).execute(&pool).await.unwrap();
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn audit_chain_head_only_moves_forward() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&db_url(&dir)).await.unwrap();
+    sqlx::query("UPDATE audit_chain_head SET seq = seq + 1")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    for sql in [
+        "UPDATE audit_chain_head SET seq = seq - 1",
+        "UPDATE audit_chain_head SET chain_start = 5",
+        "DELETE FROM audit_chain_head",
+    ] {
+        let err = sqlx::query(sql).execute(store.pool()).await.unwrap_err();
+        assert!(err.to_string().contains("only moves forward"), "{sql}: {err}");
+    }
+}
+
+/// Events stored before migration 4 stay where they are, count as unchained,
+/// and the chain starts after them.
+#[tokio::test]
+async fn events_from_before_the_chain_are_kept_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_url(&dir);
+    sprout_store_sql::install_drivers();
+    {
+        let store = open(&url).await.unwrap();
+        store.close().await;
+    }
+    // Rebuild a version-3 database by hand: migrations 1 to 3 only.
+    std::fs::remove_dir_all(dir.path().join("nested")).unwrap();
+    std::fs::create_dir_all(dir.path().join("nested/folder")).unwrap();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&format!("{url}?mode=rwc"))
+        .await
+        .unwrap();
+    migrate::run(&pool, Backend::Sqlite, &MIGRATIONS[..3])
+        .await
+        .unwrap();
+    for i in 0..3 {
+        sqlx::query(
+            "INSERT INTO audit_events (at, actor_role, action, object_type, outcome) \
+             VALUES ($1, 'anonymous', 'login', 'session', 'failure')",
+        )
+        .bind(format!("2024-01-01T00:00:0{i}Z"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+
+    let store = open(&url).await.unwrap();
+    let head = sprout_store::AuditStore::audit_chain_head(&store)
+        .await
+        .unwrap();
+    assert_eq!((head.seq, head.chain_start), (3, 3));
+    sprout_store::contract::audit_chain(&store).await;
+    let report = sprout_store::audit::verify(&store).await.unwrap();
+    assert!(report.is_intact());
+    assert_eq!(report.unchained, 3);
+    assert_eq!(report.checked, 1145);
+}

@@ -1163,6 +1163,7 @@ pub async fn audit(store: &dyn Store) {
             "anonymous"
         }
         .into(),
+        on_behalf_of: None,
         patient_id: patient.cloned(),
         action: action.into(),
         object_type: "vitals".into(),
@@ -1177,6 +1178,7 @@ pub async fn audit(store: &dyn Store) {
         at: "2024-01-01T08:00:00Z".into(),
         account_id: Some(a1.clone()),
         actor_role: "nurse".into(),
+        on_behalf_of: Some("rel-aud-9".into()),
         patient_id: Some(p1.clone()),
         action: "update".into(),
         object_type: "Observation".into(),
@@ -1706,6 +1708,7 @@ pub async fn notices(store: &dyn Store) {
         at: "2026-05-02T09:00:00Z".into(),
         account_id: None,
         actor_role: "system".into(),
+        on_behalf_of: None,
         patient_id: Some(n.patient_id.clone()),
         action: "execute".into(),
         object_type: "notice".into(),
@@ -1948,4 +1951,360 @@ pub async fn job_leases(store: &dyn Store) {
         .await
         .unwrap());
     assert_eq!(store.delete_expired_leases(t).await.unwrap(), 0);
+}
+
+/// The events the audit-chain checks append: `n` reads by one account of one
+/// patient, one second apart from `start` (`"2025-03-01T10:00:00Z"`...).
+fn chain_events(prefix: &str, n: u32) -> Vec<AuditEvent> {
+    (0..n)
+        .map(|i| AuditEvent {
+            at: format!("2025-03-01T10:{:02}:{:02}Z", i / 60, i % 60),
+            account_id: Some(aid(&format!("{prefix}-a1"))),
+            actor_role: "parent".into(),
+            on_behalf_of: Some(format!("{prefix}-rel-1")),
+            patient_id: Some(pid(&format!("{prefix}-p1"))),
+            action: "read".into(),
+            object_type: "vitals".into(),
+            object_id: None,
+            outcome: "success".into(),
+            reason: Some("parent-of-child".into()),
+            client_addr: Some("198.51.100.4".into()),
+            request_id: Some(format!("{prefix}-req-{i}")),
+            detail: (i % 2 == 0).then(|| format!(r#"{{"withheld":[{{"item":"x{i}"}}]}}"#)),
+        })
+        .collect()
+}
+
+/// The audit trail is a hash chain: each appended event gets the next number,
+/// the previous event's hash and the hash of its own content; the head follows;
+/// [`crate::audit::verify`] finds the chain intact. Appenders running at once
+/// take turns: no number is used twice or skipped and the chain does not fork.
+///
+/// Needs a store whose audit trail was only ever appended through the store
+/// (a fresh one, or one after any other check).
+pub async fn audit_chain(store: &dyn Store) {
+    use crate::audit::{self, GENESIS_HASH};
+    let before = audit::verify(store).await.unwrap();
+    assert!(before.is_intact(), "{:?}", before.fault);
+    let start = before.head.seq;
+
+    let events = chain_events("chn", 5);
+    for e in &events {
+        store.append_audit(e).await.unwrap();
+    }
+    let chain = store.audit_chain(start, 100).await.unwrap();
+    assert_eq!(chain.len(), 5);
+    let mut prev = if start == before.head.chain_start {
+        GENESIS_HASH.to_owned()
+    } else {
+        before.head.hash.clone()
+    };
+    for (i, (c, e)) in chain.iter().zip(&events).enumerate() {
+        assert_eq!(c.seq, start + 1 + i as i64, "numbers follow one another");
+        assert_eq!(c.content, e.content(), "stored as given");
+        assert_eq!(c.prev_hash.as_deref(), Some(prev.as_str()));
+        let hash = audit::event_hash(&prev, &e.content());
+        assert_eq!(c.hash.as_deref(), Some(hash.as_str()));
+        prev = hash;
+    }
+    let head = store.audit_chain_head().await.unwrap();
+    assert_eq!(head.seq, start + 5);
+    assert_eq!(head.hash, prev);
+    assert_eq!(head.chain_start, before.head.chain_start);
+    // Paging through the chain.
+    let page = store.audit_chain(start + 1, 2).await.unwrap();
+    assert_eq!(
+        page.iter().map(|c| c.seq).collect::<Vec<_>>(),
+        [start + 2, start + 3]
+    );
+    assert!(store.audit_chain(start + 5, 10).await.unwrap().is_empty());
+
+    // Eight appenders at once, five events each.
+    let burst = chain_events("chb", 40);
+    let run = |k: usize| {
+        let mine: Vec<AuditEvent> = burst[k * 5..k * 5 + 5].to_vec();
+        async move {
+            for e in &mine {
+                store.append_audit(e).await.unwrap();
+            }
+        }
+    };
+    tokio::join!(run(0), run(1), run(2), run(3), run(4), run(5), run(6), run(7));
+    let all = store.audit_chain(start + 5, 1000).await.unwrap();
+    assert_eq!(
+        all.iter().map(|c| c.seq).collect::<Vec<_>>(),
+        ((start + 6)..=(start + 45)).collect::<Vec<_>>(),
+        "40 appends at once: 40 numbers, none twice, none skipped"
+    );
+    let mut requests: Vec<_> = all.iter().filter_map(|c| c.content[11].clone()).collect();
+    requests.sort();
+    let mut expected: Vec<_> = burst.iter().filter_map(|e| e.request_id.clone()).collect();
+    expected.sort();
+    assert_eq!(requests, expected, "each event stored once");
+
+    let report = audit::verify(store).await.unwrap();
+    assert!(report.is_intact(), "{:?}", report.fault);
+    assert_eq!(report.head.seq, start + 45);
+    assert_eq!(
+        report.checked,
+        u64::try_from(start - before.head.chain_start).unwrap() + 45
+    );
+
+    // Verification reads in batches: more than one batch checks the same way.
+    let many = chain_events("chm", 1100);
+    for e in &many {
+        store.append_audit(e).await.unwrap();
+    }
+    let report = audit::verify(store).await.unwrap();
+    assert!(report.is_intact(), "{:?}", report.fault);
+    assert_eq!(report.head.seq, start + 1145);
+}
+
+/// The staff audit report: filters by patient, account (and everyone but
+/// one account), actions, outcome and time range; sorting by every column
+/// both ways, ties in chain order; pages and the total; the user's email and
+/// name and the patient's MRN joined in (absent for unknown ones).
+pub async fn audit_report(store: &dyn Store) {
+    use crate::audit::{AuditColumn, AuditQuery};
+    let p1 = full_patient("arp", 1, date(2012, 3, 4));
+    let p2 = full_patient("arp", 2, date(2014, 5, 6));
+    store
+        .import_batch(&ImportBatch {
+            patients: vec![p1.clone(), p2.clone()],
+            items: Vec::new(),
+        })
+        .await
+        .unwrap();
+    let zed = store
+        .create_account(&new_account("arp-zed", "zed@arp.example"))
+        .await
+        .unwrap();
+    let amy = store
+        .create_account(&new_account("arp-amy", "amy@arp.example"))
+        .await
+        .unwrap();
+    let ghost = aid("arp-ghost");
+    let ev = |at: &str,
+              who: Option<&AccountId>,
+              role: &str,
+              patient: Option<&PatientId>,
+              action: &str,
+              object: &str,
+              outcome: &str,
+              client: Option<&str>| AuditEvent {
+        at: at.into(),
+        account_id: who.cloned(),
+        actor_role: role.into(),
+        on_behalf_of: None,
+        patient_id: patient.cloned(),
+        action: action.into(),
+        object_type: object.into(),
+        object_id: None,
+        outcome: outcome.into(),
+        reason: None,
+        client_addr: client.map(Into::into),
+        request_id: None,
+        detail: None,
+    };
+    let events = [
+        ev("2030-01-01T09:00:00Z", Some(&zed.id), "parent", Some(&p1.id), "read", "vitals", "success", Some("10.0.0.2")),
+        ev("2030-01-01T10:00:00Z", Some(&amy.id), "clinician", Some(&p1.id), "read", "summary", "success", Some("10.0.0.1")),
+        ev("2030-01-02T08:00:00Z", Some(&zed.id), "parent", Some(&p2.id), "update", "proxy-relationship", "denied", None),
+        ev("2030-01-02T08:00:00Z", Some(&ghost), "nurse", Some(&p1.id), "export", "immunizations", "success", Some("10.0.0.3")),
+        ev("2030-01-03T07:00:00Z", None, "anonymous", None, "login", "session", "failure", Some("10.0.0.9")),
+        ev("2030-01-04T07:00:00Z", Some(&amy.id), "clinician", Some(&pid("arp-unknown")), "read", "patient-search", "failure", None),
+    ];
+    let first = store.audit_chain_head().await.unwrap().seq + 1;
+    for e in &events {
+        store.append_audit(e).await.unwrap();
+    }
+    // Only this check's events: they are the only ones in year 2030.
+    let base = AuditQuery {
+        from: Some("2030-01-01T00:00:00Z".into()),
+        until: Some("2031-01-01T00:00:00Z".into()),
+        ..AuditQuery::default()
+    };
+    let idx = |q: &AuditQuery| {
+        let q = q.clone();
+        async move {
+            let page = store.audit_report(&q).await.unwrap();
+            let idx: Vec<usize> = page
+                .entries
+                .iter()
+                .map(|e| usize::try_from(e.seq - first).unwrap())
+                .collect();
+            (page.total, idx)
+        }
+    };
+
+    let (total, all) = idx(&base).await;
+    assert_eq!(total, 6);
+    assert_eq!(all, [0, 1, 2, 3, 4, 5], "default: time ascending");
+    let page = store.audit_report(&base).await.unwrap();
+    for (entry, e) in page.entries.iter().zip(&events) {
+        assert_eq!(&entry.event, e, "every field kept");
+    }
+    assert_eq!(page.entries[0].user_email.as_deref(), Some("zed@arp.example"));
+    assert_eq!(page.entries[0].user_name.as_deref(), Some("Person arp-zed"));
+    assert_eq!(page.entries[0].patient_mrn.as_deref(), Some("arp-MRN-1"));
+    assert_eq!(page.entries[3].user_email, None, "unknown account");
+    assert_eq!(page.entries[5].patient_mrn, None, "unknown patient");
+
+    // Filters.
+    let with = |f: &dyn Fn(&mut AuditQuery)| {
+        let mut q = base.clone();
+        f(&mut q);
+        q
+    };
+    assert_eq!(idx(&with(&|q| q.patient_id = Some(p1.id.clone()))).await, (3, vec![0, 1, 3]));
+    assert_eq!(idx(&with(&|q| q.account_id = Some(zed.id.clone()))).await, (2, vec![0, 2]));
+    assert_eq!(
+        idx(&with(&|q| q.not_account_id = Some(amy.id.clone()))).await,
+        (4, vec![0, 2, 3, 4]),
+        "everyone but amy, events of no account included"
+    );
+    assert_eq!(
+        idx(&with(&|q| q.actions = vec!["read".into(), "export".into()])).await,
+        (4, vec![0, 1, 3, 5])
+    );
+    assert_eq!(idx(&with(&|q| q.outcome = Some("success".into()))).await, (3, vec![0, 1, 3]));
+    assert_eq!(
+        idx(&with(&|q| {
+            q.from = Some("2030-01-02T08:00:00Z".into());
+            q.until = Some("2030-01-04T07:00:00Z".into());
+        }))
+        .await,
+        (3, vec![2, 3, 4]),
+        "from included, until excluded"
+    );
+    assert_eq!(
+        idx(&with(&|q| {
+            q.patient_id = Some(p1.id.clone());
+            q.actions = vec!["read".into()];
+            q.not_account_id = Some(zed.id.clone());
+        }))
+        .await,
+        (1, vec![1])
+    );
+    assert_eq!(idx(&with(&|q| q.patient_id = Some(pid("arp-nobody")))).await, (0, vec![]));
+
+    // Sorting by every column, both ways; missing values last; ties by seq.
+    let sorted = |c: AuditColumn, descending: bool| {
+        idx(&with(&move |q| {
+            q.sort = c;
+            q.descending = descending;
+        }))
+    };
+    let cases: [(AuditColumn, [usize; 6], [usize; 6]); 9] = [
+        (AuditColumn::Seq, [0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0]),
+        (AuditColumn::At, [0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0]),
+        // amy, amy, zed, zed, then no account (ghost, anonymous).
+        (AuditColumn::User, [1, 5, 0, 2, 3, 4], [2, 0, 5, 1, 4, 3]),
+        // anonymous, clinician x2, nurse, parent x2.
+        (AuditColumn::Role, [4, 1, 5, 3, 0, 2], [2, 0, 3, 5, 1, 4]),
+        // arp-MRN-1 x3, arp-MRN-2, arp-unknown (no MRN: its id), none.
+        (AuditColumn::Patient, [0, 1, 3, 2, 5, 4], [5, 2, 3, 1, 0, 4]),
+        (AuditColumn::Action, [3, 4, 0, 1, 5, 2], [2, 5, 1, 0, 4, 3]),
+        (AuditColumn::Object, [3, 5, 2, 4, 1, 0], [0, 1, 4, 2, 5, 3]),
+        (AuditColumn::Outcome, [2, 4, 5, 0, 1, 3], [3, 1, 0, 5, 4, 2]),
+        (AuditColumn::Client, [1, 0, 3, 4, 2, 5], [4, 3, 0, 1, 5, 2]),
+    ];
+    for (c, asc, desc) in cases {
+        assert_eq!(sorted(c, false).await.1, asc, "{c:?} ascending");
+        assert_eq!(sorted(c, true).await.1, desc, "{c:?} descending");
+    }
+
+    // Pages.
+    let paged = |offset: u64, limit: u32| {
+        idx(&with(&move |q| {
+            q.offset = offset;
+            q.limit = limit;
+            q.sort = AuditColumn::At;
+            q.descending = true;
+        }))
+    };
+    assert_eq!(paged(0, 4).await, (6, vec![5, 4, 3, 2]));
+    assert_eq!(paged(4, 4).await, (6, vec![1, 0]));
+    assert_eq!(paged(8, 4).await, (6, vec![]));
+}
+
+/// Tampering with the trail behind the store's back, with the append-only
+/// triggers dropped (`drop_triggers`: the backend's SQL for that), is found by
+/// [`crate::audit::verify`], naming the first bad event: a changed field, a
+/// deleted event, a forged event slipped into the middle, a deleted last event.
+/// `exec` runs one SQL statement on the store's database.
+///
+/// Destroys the trail's integrity: run it on a store of its own.
+pub async fn audit_tampering_is_found<F, Fut>(store: &dyn Store, drop_triggers: &str, exec: F)
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    use crate::audit::{self, ChainFault};
+    let start = store.audit_chain_head().await.unwrap().seq;
+    for e in chain_events("tmp", 12) {
+        store.append_audit(&e).await.unwrap();
+    }
+    let s = |n: i64| start + n;
+    assert!(audit::verify(store).await.unwrap().is_intact());
+    for stmt in drop_triggers.split(';').filter(|s| !s.trim().is_empty()) {
+        exec(stmt.to_owned()).await;
+    }
+
+    // The last event deleted: the chain ends before its head.
+    exec(format!("DELETE FROM audit_events WHERE seq = {}", s(12))).await;
+    let r = audit::verify(store).await.unwrap();
+    assert_eq!(
+        r.fault,
+        Some(ChainFault::Deleted {
+            first: s(12),
+            last: s(12)
+        })
+    );
+
+    // One field of event 9 changed.
+    exec(format!(
+        "UPDATE audit_events SET object_type = 'lab-results' WHERE seq = {}",
+        s(9)
+    ))
+    .await;
+    let r = audit::verify(store).await.unwrap();
+    assert_eq!(r.fault, Some(ChainFault::Altered { seq: s(9) }));
+    assert_eq!(r.checked, u64::try_from(s(8) - r.head.chain_start).unwrap());
+
+    // A forged event slipped in after event 5 (later ones renumbered), with
+    // a hash made up or computed properly: found before the altered one.
+    exec(format!(
+        "UPDATE audit_events SET seq = -seq WHERE seq > {}",
+        s(5)
+    ))
+    .await;
+    exec("UPDATE audit_events SET seq = 1 - seq WHERE seq < 0".to_owned()).await;
+    exec(format!(
+        "INSERT INTO audit_events (seq, at, actor_role, action, object_type, outcome, \
+         prev_hash, hash) VALUES ({}, '2025-03-01T10:00:04Z', 'clinician', 'read', \
+         'summary', 'success', 'forged', 'forged')",
+        s(6)
+    ))
+    .await;
+    let r = audit::verify(store).await.unwrap();
+    assert_eq!(
+        r.fault,
+        Some(ChainFault::Inserted {
+            first: s(6),
+            last: s(6)
+        })
+    );
+    assert_eq!(r.fault.as_ref().map(ChainFault::first_bad), Some(s(6)));
+
+    // Event 3 deleted: found first.
+    exec(format!("DELETE FROM audit_events WHERE seq = {}", s(3))).await;
+    let r = audit::verify(store).await.unwrap();
+    assert_eq!(
+        r.fault,
+        Some(ChainFault::Deleted {
+            first: s(3),
+            last: s(3)
+        })
+    );
 }

@@ -6,6 +6,7 @@
 //! The backend is picked once, from the database URL, by the binary; everything
 //! above this crate holds an `Arc<dyn Store>`.
 
+pub mod audit;
 pub mod contract;
 
 use async_trait::async_trait;
@@ -237,6 +238,10 @@ pub struct AuditEvent {
     pub account_id: Option<AccountId>,
     /// `parent`, `patient`, a staff role, or `anonymous`.
     pub actor_role: String,
+    /// On whose behalf the user acted: the id of the proxy relationship (FHIR
+    /// RelatedPerson) through which a proxy reached the patient; `None` for
+    /// the patient themself, staff and the system.
+    pub on_behalf_of: Option<String>,
     /// The patient concerned, if any.
     pub patient_id: Option<PatientId>,
     /// `read`, `create`, `update`, `delete`, `execute`, `login`, `logout`.
@@ -270,13 +275,25 @@ pub struct AuditFilter {
     pub limit: u32,
 }
 
-/// The audit trail: insert and read only.
+/// The audit trail: insert and read only, hash-chained (see [`audit`]).
 #[async_trait]
 pub trait AuditStore: Send + Sync {
-    /// Appends one event.
+    /// Appends one event at the end of the hash chain: in one transaction,
+    /// takes the chain's head (which makes concurrent appenders, on any node,
+    /// wait their turn), stores the event with the next number, the head's
+    /// hash and its own hash ([`audit::event_hash`]), and moves the head.
     async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()>;
     /// Events matching the filter, newest first.
     async fn audit_events(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEvent>>;
+    /// A page of events for a report: filtered, sorted, with the user's email
+    /// and name and the patient's MRN, and the count of all matching events.
+    async fn audit_report(&self, query: &audit::AuditQuery) -> StoreResult<audit::AuditPage>;
+    /// Up to `limit` events numbered after `after_seq`, in chain order, as
+    /// stored (raw content and hashes), for [`audit::verify`].
+    async fn audit_chain(&self, after_seq: i64, limit: u32)
+        -> StoreResult<Vec<audit::ChainedEvent>>;
+    /// The chain's head as stored.
+    async fn audit_chain_head(&self) -> StoreResult<audit::ChainHead>;
 }
 
 /// Bulk writes that span aggregates, for seeding (the demo practice).

@@ -51,10 +51,22 @@ pub(crate) struct Entry<'a> {
 
 /// Appends `entry` to the audit trail.
 pub(crate) async fn record(state: &AppState, ctx: &Ctx, entry: Entry<'_>) -> WebResult<()> {
+    record_on_behalf(state, ctx, entry, None).await
+}
+
+/// Appends `entry` to the audit trail, done through the proxy relationship
+/// `on_behalf_of` (its id), if any.
+pub(crate) async fn record_on_behalf(
+    state: &AppState,
+    ctx: &Ctx,
+    entry: Entry<'_>,
+    on_behalf_of: Option<&str>,
+) -> WebResult<()> {
     let event = AuditEvent {
         at: rfc3339(state.clock().now()),
         account_id: entry.account_id.cloned(),
         actor_role: entry.actor_role.to_owned(),
+        on_behalf_of: on_behalf_of.map(str::to_owned),
         patient_id: entry.patient_id.cloned(),
         action: entry.action.to_owned(),
         object_type: entry.object_type.to_owned(),

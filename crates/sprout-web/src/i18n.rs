@@ -1,16 +1,38 @@
 //! Languages: the Fluent catalogs (English and Spanish, embedded at build time),
 //! choosing a language for a request, and locale-aware dates and numbers.
 //!
-//! Every word a user reads comes from `i18n/en.ftl` or `i18n/es.ftl` (DESIGN.md,
-//! capability 11). A unit test keeps the two catalogs' keys identical.
+//! Every word a user reads comes from the catalogs in `i18n/` (DESIGN.md,
+//! capability 11): the shared `en.ftl` and `es.ftl`, and one pair per page
+//! module (`growth.en.ftl`, `growth.es.ftl`, ...). A unit test keeps each
+//! English catalog's keys identical to its Spanish twin's.
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use jiff::civil::Date;
 use unic_langid::{langid, LanguageIdentifier};
 
-const EN_FTL: &str = include_str!("../i18n/en.ftl");
-const ES_FTL: &str = include_str!("../i18n/es.ftl");
+/// The English catalogs: the shared `en.ftl`, then one file per page module
+/// (`<module>.en.ftl`). Each key is defined in exactly one file.
+const EN_CATALOGS: &[(&str, &str)] = &[
+    ("en.ftl", include_str!("../i18n/en.ftl")),
+    ("growth.en.ftl", include_str!("../i18n/growth.en.ftl")),
+    ("imm.en.ftl", include_str!("../i18n/imm.en.ftl")),
+];
+
+/// The Spanish catalogs, file for file as [`EN_CATALOGS`].
+const ES_CATALOGS: &[(&str, &str)] = &[
+    ("es.ftl", include_str!("../i18n/es.ftl")),
+    ("growth.es.ftl", include_str!("../i18n/growth.es.ftl")),
+    ("imm.es.ftl", include_str!("../i18n/imm.es.ftl")),
+];
+
+/// The catalogs of a language.
+fn catalogs(locale: Locale) -> &'static [(&'static str, &'static str)] {
+    match locale {
+        Locale::En => EN_CATALOGS,
+        Locale::Es => ES_CATALOGS,
+    }
+}
 
 /// A language the portal speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -142,12 +164,6 @@ impl I18n {
         let bundles = Locale::ALL
             .iter()
             .map(|&l| {
-                let source = match l {
-                    Locale::En => EN_FTL,
-                    Locale::Es => ES_FTL,
-                };
-                let resource = FluentResource::try_new(source.to_owned())
-                    .unwrap_or_else(|(_, errors)| panic!("{} catalog: {errors:?}", l.code()));
                 let mut bundle = FluentBundle::new_concurrent(vec![l.langid()]);
                 // Directional isolation marks are not needed in HTML whose
                 // language is set, and they would break copy-and-paste of numbers.
@@ -155,9 +171,14 @@ impl I18n {
                 bundle
                     .add_builtins()
                     .unwrap_or_else(|e| panic!("{} builtins: {e:?}", l.code()));
-                bundle
-                    .add_resource(resource)
-                    .unwrap_or_else(|errors| panic!("{} catalog: {errors:?}", l.code()));
+                for (file, source) in catalogs(l) {
+                    let resource = FluentResource::try_new((*source).to_owned())
+                        .unwrap_or_else(|(_, errors)| panic!("{file}: {errors:?}"));
+                    // A key defined twice (in two files) is an error too.
+                    bundle
+                        .add_resource(resource)
+                        .unwrap_or_else(|errors| panic!("{file}: {errors:?}"));
+                }
                 bundle
             })
             .collect();
@@ -313,17 +334,28 @@ mod tests {
     #[test]
     fn catalogs_parse_and_have_the_same_keys() {
         let i18n = I18n::new();
-        let en = catalog_keys(EN_FTL);
-        let es = catalog_keys(ES_FTL);
-        assert!(en.len() > 50, "en.ftl looks empty");
-        let missing_es: Vec<_> = en.iter().filter(|k| !es.contains(k)).collect();
-        let missing_en: Vec<_> = es.iter().filter(|k| !en.contains(k)).collect();
-        assert!(missing_es.is_empty(), "es.ftl lacks {missing_es:?}");
-        assert!(missing_en.is_empty(), "en.ftl lacks {missing_en:?}");
-        for k in en.iter().filter(|k| !k.starts_with('-')) {
-            assert!(i18n.has(Locale::En, k), "en bundle lacks {k}");
-            assert!(i18n.has(Locale::Es, k), "es bundle lacks {k}");
+        assert_eq!(EN_CATALOGS.len(), ES_CATALOGS.len());
+        // File for file: each English catalog and its Spanish twin define the
+        // same keys.
+        for ((en_file, en_text), (es_file, es_text)) in EN_CATALOGS.iter().zip(ES_CATALOGS) {
+            assert_eq!(
+                en_file.replace("en.ftl", ""),
+                es_file.replace("es.ftl", ""),
+                "catalogs out of order"
+            );
+            let en = catalog_keys(en_text);
+            let es = catalog_keys(es_text);
+            assert!(!en.is_empty(), "{en_file} looks empty");
+            let missing_es: Vec<_> = en.iter().filter(|k| !es.contains(k)).collect();
+            let missing_en: Vec<_> = es.iter().filter(|k| !en.contains(k)).collect();
+            assert!(missing_es.is_empty(), "{es_file} lacks {missing_es:?}");
+            assert!(missing_en.is_empty(), "{en_file} lacks {missing_en:?}");
+            for k in en.iter().filter(|k| !k.starts_with('-')) {
+                assert!(i18n.has(Locale::En, k), "en bundle lacks {k}");
+                assert!(i18n.has(Locale::Es, k), "es bundle lacks {k}");
+            }
         }
+        assert!(catalog_keys(EN_CATALOGS[0].1).len() > 50, "en.ftl looks empty");
     }
 
     #[test]

@@ -21,7 +21,10 @@ mod auth;
 mod clock;
 mod context;
 mod error;
+mod growth;
 mod i18n;
+mod imm_pdf;
+mod immunizations;
 mod pages;
 mod present;
 mod proxies;
@@ -69,6 +72,9 @@ pub struct WebConfig {
     /// The practice's name, shown as the portal's brand and in window titles.
     /// Default: "Sprout".
     pub practice_name: String,
+    /// The practice's postal address on one line, printed under its name on
+    /// documents (the printable immunization record). Default: none.
+    pub practice_address: Option<String>,
     /// The access policy in force (the configuration file's preset and
     /// overrides). Default: the `california` preset.
     pub policy: sprout_domain::policy::Policy,
@@ -82,6 +88,7 @@ impl Default for WebConfig {
             public_origin: None,
             session_lifetime: SignedDuration::from_hours(12),
             practice_name: "Sprout".to_owned(),
+            practice_address: None,
             policy: sprout_domain::policy::Policy::default(),
         }
     }
@@ -162,6 +169,7 @@ pub fn router(state: AppState) -> Router {
         .route("/find", post(pages::find_patient))
         .route("/patients/{id}", get(pages::patient_summary))
         .route("/patients/{id}/{section}", get(pages::patient_section))
+        .route("/patients/{id}/growth", get(growth::page))
         .route(
             "/patients/{id}/proxies",
             get(proxies::page).post(proxies::add),
@@ -170,6 +178,7 @@ pub fn router(state: AppState) -> Router {
             "/patients/{id}/proxies/{rel}/{action}",
             get(proxies::explain).post(proxies::change),
         )
+        .merge(immunizations::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -178,6 +187,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/growth.css", get(growth::stylesheet))
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

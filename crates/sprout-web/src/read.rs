@@ -283,6 +283,23 @@ impl Opened<'_> {
         object_id: Option<&str>,
         detail: Option<String>,
     ) -> WebResult<()> {
+        self.audit_success_as(state, ctx, user, "read", object_type, object_id, detail)
+            .await
+    }
+
+    /// Writes the success event of this request with another action than
+    /// `read` (`export`: a download of the data).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn audit_success_as(
+        &self,
+        state: &AppState,
+        ctx: &Ctx,
+        user: &SignedIn,
+        action: &str,
+        object_type: &str,
+        object_id: Option<&str>,
+        detail: Option<String>,
+    ) -> WebResult<()> {
         audit::record(
             state,
             ctx,
@@ -290,7 +307,7 @@ impl Opened<'_> {
                 account_id: Some(&user.actor.account_id),
                 actor_role: &self.role,
                 patient_id: Some(&self.patient.id),
-                action: "read",
+                action,
                 object_type,
                 object_id,
                 outcome: Outcome::Success,
@@ -524,6 +541,35 @@ pub(crate) async fn view(
     raw_id: Option<&str>,
     want: Want,
 ) -> WebResult<View> {
+    view_audited(state, ctx, user, raw_id, want, "read", None).await
+}
+
+/// [`view`] for a download of a section (the printable immunization record):
+/// the same decisions and filtering, and the success event is an `export` of
+/// the section naming what was made (`object_id`, e.g. `record.pdf`).
+///
+/// # Errors
+/// As [`view`].
+pub(crate) async fn export(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &SignedIn,
+    raw_id: Option<&str>,
+    want: Want,
+    object_id: &str,
+) -> WebResult<View> {
+    view_audited(state, ctx, user, raw_id, want, "export", Some(object_id)).await
+}
+
+async fn view_audited(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &SignedIn,
+    raw_id: Option<&str>,
+    want: Want,
+    action: &str,
+    object_id: Option<&str>,
+) -> WebResult<View> {
     if matches!(want, Want::Section(s) if !LIST_SECTIONS.contains(&s)) || want == Want::Proxies {
         return Err(WebError::NotFound);
     }
@@ -539,7 +585,15 @@ pub(crate) async fn view(
     let detail =
         (!withheld.is_empty()).then(|| serde_json::json!({ "withheld": withheld }).to_string());
     opened
-        .audit_success(state, ctx, user, want.object_type(), None, detail)
+        .audit_success_as(
+            state,
+            ctx,
+            user,
+            action,
+            want.object_type(),
+            object_id,
+            detail,
+        )
         .await?;
     Ok(View {
         today: opened.today(),
