@@ -161,8 +161,8 @@ async fn audit_chain_contract() {
 #[tokio::test]
 async fn audit_report_contract() {
     with_fresh_db(|store| async move {
-        sprout_store::contract::audit_report(&store).await;
         sprout_store::contract::run_all(Arc::new(store.clone())).await;
+        sprout_store::contract::audit_report(&store).await;
         let report = sprout_store::audit::verify(&store).await.unwrap();
         assert!(report.is_intact(), "{:?}", report.fault);
     })

@@ -149,14 +149,16 @@ impl Assessment {
                 order.push(gi);
             }
         }
-        let mut out: Vec<GroupDoses<'a>> = order
-            .into_iter()
-            .filter(|&gi| !per_group[gi].is_empty())
-            .map(|gi| GroupDoses {
-                forecast: Some(&groups[gi]),
-                doses: std::mem::take(&mut per_group[gi]),
-            })
-            .collect();
+        let mut out: Vec<GroupDoses<'a>> = Vec::new();
+        for gi in order {
+            let doses = std::mem::take(&mut per_group[gi]);
+            if !doses.is_empty() {
+                out.push(GroupDoses {
+                    forecast: Some(&groups[gi]),
+                    doses,
+                });
+            }
+        }
         if !other.is_empty() {
             out.push(GroupDoses {
                 forecast: None,
@@ -820,9 +822,9 @@ mod tests {
     fn doses_are_grouped_evaluated_and_combinations_listed_in_each_group() {
         let born = date(2020, 1, 1);
         let items = vec![
-            // MMR at 12 months: counts. A second MMR 10 days later: too soon.
-            shot(1, "03", "completed", date(2021, 1, 5)),
-            shot(2, "03", "completed", date(2021, 1, 15)),
+            // MMR at 12 months: counts. A second MMR 3 weeks later: too soon.
+            shot(1, "03", "completed", date(2021, 1, 20)),
+            shot(2, "03", "completed", date(2021, 2, 10)),
             // DTaP-HepB-IPV (Pediarix) at 2 months: DTaP, hepatitis B, polio.
             shot(3, "110", "completed", date(2020, 3, 1)),
             // Not given, and an unknown code.
@@ -862,7 +864,7 @@ mod tests {
         assert_eq!(row.badge.unwrap().text, "Does not count");
         assert!(row.lines.contains(&"Given too soon after the dose before it.".to_owned()));
         let row = dose_row(&t, &mmr.doses[0]);
-        assert_eq!(row.lines[0], "Given January 5, 2021 (dose 1)");
+        assert_eq!(row.lines[0], "Given January 20, 2021 (dose 1)");
     }
 
     #[test]

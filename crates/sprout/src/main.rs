@@ -101,6 +101,25 @@ enum Command {
         #[command(subcommand)]
         what: PolicyCommand,
     },
+    /// The audit trail: check that no event was altered, deleted or slipped in.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the audit trail's hash chain from the first event to the head.
+    /// Exits 0 when intact; otherwise prints the first bad event (altered,
+    /// deleted, or inserted out of order) and exits 1.
+    Verify {
+        /// Print the report as one JSON object.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -309,6 +328,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     use std::process::ExitCode;
     match cli.command {
         Command::Policy { what } => policy_command(what),
+        Command::Audit {
+            what: AuditCommand::Verify { json, db },
+        } => audit_verify(&db, json).await,
         Command::Jobs {
             what: JobsCommand::RunOnce { db },
         } => {
@@ -616,6 +638,35 @@ fn policy_command(what: PolicyCommand) -> anyhow::Result<std::process::ExitCode>
             }
         }
     }
+}
+
+/// `sprout audit verify`: walks the chain ([`sprout_store::audit::verify`]),
+/// prints what it found, and exits 1 naming the first bad event.
+async fn audit_verify(db: &DbArgs, json: bool) -> anyhow::Result<std::process::ExitCode> {
+    let r = resolve(db)?;
+    let store = open_store(&r.database_url).await?;
+    let report = sprout_store::audit::verify(&*store).await?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        match &report.fault {
+            None => println!(
+                "audit trail intact: {} events checked, {} from before the chain not checkable",
+                report.checked, report.unchained
+            ),
+            Some(fault) => {
+                println!("audit trail NOT intact: {fault}");
+                println!("first bad event: {}", fault.first_bad());
+                println!("{} events checked before it", report.checked);
+            }
+        }
+        println!("head: event {} {}", report.head.seq, report.head.hash);
+    }
+    Ok(if report.is_intact() {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    })
 }
 
 fn password_or_generated(password: Option<String>) -> anyhow::Result<(String, bool)> {
