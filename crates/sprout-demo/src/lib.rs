@@ -268,7 +268,7 @@ impl Generator {
             let patient = Patient {
                 id: PatientId::from_random(self.random_bytes()),
                 source_id: Some(format!("demo-{n}-{i}")),
-                mrn: Some(format!("D{:07}", n * 10 + i)),
+                mrn: Some(family_mrn(n, i)),
                 given_name: given.to_owned(),
                 family_name: surname.to_owned(),
                 birth_date: birth,
@@ -515,8 +515,8 @@ impl Generator {
                     meta,
                     status: "completed".into(),
                     status_reason: None,
-                    cvx: Some(dose.cvx.into()),
-                    vaccine_text: dose.text.into(),
+                    cvx: Some(schedule::cvx_given_on(dose.cvx, date).0.into()),
+                    vaccine_text: schedule::cvx_given_on(dose.cvx, date).1.into(),
                     occurrence: Some(date),
                     lot_number: Some(format!(
                         "{}{:05}",
@@ -541,8 +541,8 @@ impl Generator {
                     meta,
                     status: "completed".into(),
                     status_reason: None,
-                    cvx: Some("150".into()),
-                    vaccine_text: "Influenza, injectable, quadrivalent, preservative free".into(),
+                    cvx: Some(schedule::cvx_given_on("150", date).0.into()),
+                    vaccine_text: schedule::cvx_given_on("150", date).1.into(),
                     occurrence: Some(date),
                     lot_number: Some(format!("FL{:05}", self.rng.random_range(10000..99999))),
                     site: Some("Right arm".into()),
@@ -550,8 +550,13 @@ impl Generator {
                 }));
             }
         }
-        // Sick visits: ear infections and sore throats, treated with antibiotics.
         let age_months = months_between(p.birth_date, self.today);
+        // Whether (and which) allergy the child has: decided first, so that a
+        // child allergic to penicillin is never prescribed one.
+        let allergy = (age_months >= 24 && self.rng.random_bool(0.3))
+            .then(|| self.rng.random_range(0..3usize));
+        let penicillin_allergic = allergy == Some(1);
+        // Sick visits: ear infections and sore throats, treated with antibiotics.
         let sick = if age_months < 6 {
             0
         } else {
@@ -565,7 +570,19 @@ impl Generator {
             if date > self.today {
                 continue;
             }
-            let (dx, snomed, rx, rxnorm, dose) = if k % 2 == 0 {
+            let (dx, snomed, rx, rxnorm, dose) = if penicillin_allergic {
+                (
+                    if k % 2 == 0 {
+                        "Otitis media"
+                    } else {
+                        "Streptococcal sore throat"
+                    },
+                    if k % 2 == 0 { "65363002" } else { "43878008" },
+                    "Azithromycin 200 MG/5 ML Oral Suspension",
+                    "141962",
+                    "5 mL by mouth once daily for 5 days",
+                )
+            } else if k % 2 == 0 {
                 (
                     "Otitis media",
                     "65363002",
@@ -647,7 +664,7 @@ impl Generator {
                 prescriber: Some("Dr. Alex Rivera".into()),
             }));
         }
-        if age_months >= 24 && self.rng.random_bool(0.3) {
+        if let Some(pick) = allergy {
             let (display, code, crit, reaction) = [
                 (
                     "Peanut allergy",
@@ -662,7 +679,7 @@ impl Generator {
                     "low",
                     "Sneezing, itchy eyes",
                 ),
-            ][self.rng.random_range(0..3)];
+            ][pick];
             let meta = self.meta(p, "alg");
             let recorded = visit_dates
                 .get(visit_dates.len() / 2)
@@ -716,6 +733,17 @@ impl Generator {
             }));
         }
     }
+}
+
+/// The MRN the demo gives child `i` (0-based, youngest first in the showcase)
+/// of family `n` (1-based).
+fn family_mrn(n: usize, i: usize) -> String {
+    format!("D{:07}", n * 10 + i)
+}
+
+/// The MRN of the showcase family's child `i` (0 = the infant).
+pub fn showcase_mrn(i: usize) -> String {
+    family_mrn(1, i)
 }
 
 fn ascii_lower(s: &str) -> String {
@@ -847,5 +875,35 @@ mod tests {
         let b = Generator::new(3, today).family();
         assert_eq!(a.patients, b.patients);
         assert_eq!(a.items.len(), b.items.len());
+    }
+
+    #[test]
+    fn no_penicillin_for_the_allergic_and_no_vaccine_before_its_licence() {
+        let today = date(2026, 11, 30);
+        let mut g = Generator::new(11, today);
+        for _ in 0..200 {
+            let fam = g.family();
+            for p in &fam.patients {
+                let mine = || fam.items.iter().filter(|i| i.meta().patient_id == p.id);
+                let allergic = mine().any(|i| {
+                    matches!(i, RecordItem::AllergyIntolerance(a) if a.code.as_deref() == Some("91936005"))
+                });
+                for i in mine() {
+                    match i {
+                        RecordItem::MedicationRequest(m) if allergic => {
+                            let t = m.medication_text.to_lowercase();
+                            assert!(
+                                !t.contains("penicillin") && !t.contains("amoxicillin"),
+                                "{t}"
+                            );
+                        }
+                        RecordItem::Immunization(im) if im.cvx.as_deref() == Some("215") => {
+                            assert!(im.occurrence.unwrap() >= date(2022, 7, 1));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
     }
 }

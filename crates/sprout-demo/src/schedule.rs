@@ -227,3 +227,28 @@ pub(crate) fn heart_rate(months: f64) -> f64 {
         75.0
     }
 }
+
+/// The product actually in use on `date` for a scheduled CVX code: (CVX, text).
+/// PCV15 (CVX 215) was licensed for children in 2022 (PCV13, CVX 133, before);
+/// quadrivalent influenza (CVX 150) from the 2013-14 season (trivalent, CVX 141,
+/// before); MenQuadfi (CVX 203) from 2020 (Menactra, CVX 114, before).
+pub(crate) fn cvx_given_on(
+    cvx: &'static str,
+    date: jiff::civil::Date,
+) -> (&'static str, &'static str) {
+    let before = |y: i16, m: i8| date < jiff::civil::Date::constant(y, m, 1);
+    match cvx {
+        "215" if before(2022, 7) => ("133", "Pneumococcal conjugate PCV13"),
+        "215" => ("215", "Pneumococcal conjugate PCV15"),
+        "150" if before(2013, 8) => ("141", "Influenza, seasonal, injectable"),
+        "150" => (
+            "150",
+            "Influenza, injectable, quadrivalent, preservative free",
+        ),
+        "203" if before(2020, 5) => ("114", "Meningococcal MCV4P (Menactra)"),
+        other => (
+            other,
+            DOSES.iter().find(|d| d.cvx == other).map_or("", |d| d.text),
+        ),
+    }
+}

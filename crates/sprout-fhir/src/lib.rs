@@ -9,9 +9,11 @@
 //! - [`map`] holds the per-resource mapping (Patient, Encounter, Observation,
 //!   Immunization, MedicationRequest, AllergyIntolerance, Condition), [`labels`]
 //!   the security labels, [`resource_types`] the names of the R4 resource types.
+//! - [`audit_event`] renders the audit trail's events as FHIR `AuditEvent`s.
 
 #![warn(missing_docs)]
 
+pub mod audit_event;
 mod file;
 mod import;
 mod json;

@@ -48,16 +48,13 @@ growth-summary = { $measure } { $value }, { $percentile }
 growth-measure-weight = Weight
 growth-measure-length = Length
 growth-measure-height = Height
-growth-measure-length-height = Length or height
 growth-measure-head = Head size
 growth-measure-bmi = BMI
-growth-measure-weight-for-length = Weight for length
 growth-weight-at-length = { $weight } at { $length }
 growth-lb-oz = { $lb } lb { $oz } oz
 growth-inches = { $n } in
 growth-table-caption = { $indicator }: measurements
-growth-col-date = Date
-growth-col-age = Age
+growth-col-date = Date and age
 growth-col-value = Measurement
 growth-col-percentile = Percentile
 growth-col-z = z-score
@@ -67,6 +64,14 @@ growth-percentile = { NUMBER($n, type: "ordinal") ->
     [few] { $n }rd
    *[other] { $n }th
 } percentile
+growth-percentile-short = { NUMBER($n, type: "ordinal") ->
+    [one] { $n }st
+    [two] { $n }nd
+    [few] { $n }rd
+   *[other] { $n }th
+}
+growth-percentile-short-below-1 = below 1st
+growth-percentile-short-above-99 = above 99th
 growth-percentile-below-1 = below the 1st percentile
 growth-percentile-above-99 = above the 99th percentile
 growth-not-computed = Not computed: { $reason }

@@ -63,6 +63,7 @@ imm-status-contraindicated = Not recommended for this child
 imm-status-overdue = Dose { $n } is overdue
 imm-status-due = Dose { $n } is due now
 imm-status-next = Next: dose { $n }, recommended { $date }
+imm-status-season = The rules on file do not cover this season yet: ask the office.
 
 ## Forecast page: what is due
 
@@ -75,6 +76,8 @@ imm-due-now-heading = Due now
 imm-due-next-heading = Coming up
 imm-due-done-heading = Up to date
 imm-due-none-heading = Not needed now
+imm-due-ask-heading = Ask the office
+imm-due-season-line = This season's recommendation is not in the rules on file yet.
 imm-due-nothing = Nothing is due now.
 imm-due-dose = { $group }, dose { $n }
 imm-due-overdue-line = Was due by { $date }. It can be given now.
@@ -95,11 +98,11 @@ imm-pdf-printed = Printed { $date }
 imm-pdf-col-dose = Dose
 imm-pdf-col-date = Date given
 imm-pdf-col-vaccine = Vaccine
-imm-pdf-col-status = Counts?
+imm-pdf-col-status = Valid?
 imm-pdf-valid = Yes
 imm-pdf-not-valid = No
 imm-pdf-empty = No immunizations are recorded.
-imm-pdf-note = "Counts" follows CDC's rules for immunization schedules (CDSi): a dose that does not count may need to be given again.
+imm-pdf-note = "Valid" follows CDC's rules for immunization schedules (CDSi): a dose that is not valid does not count toward the series and may need to be given again.
 imm-pdf-certify = I certify that this is a true copy of the immunization record kept by this practice.
 imm-pdf-signature = Signature of health care provider
 imm-pdf-sign-name = Printed name and title

@@ -63,6 +63,7 @@ imm-status-contraindicated = No se recomienda para este niño
 imm-status-overdue = La dosis { $n } está atrasada
 imm-status-due = La dosis { $n } toca ahora
 imm-status-next = Próxima: dosis { $n }, recomendada el { $date }
+imm-status-season = Las reglas disponibles todavía no cubren esta temporada: pregunte en el consultorio.
 
 ## Página de vacunas pendientes
 
@@ -75,6 +76,8 @@ imm-due-now-heading = Tocan ahora
 imm-due-next-heading = Próximas
 imm-due-done-heading = Al día
 imm-due-none-heading = No hacen falta ahora
+imm-due-ask-heading = Pregunte en el consultorio
+imm-due-season-line = La recomendación de esta temporada todavía no está en las reglas disponibles.
 imm-due-nothing = Ahora no toca ninguna vacuna.
 imm-due-dose = { $group }, dosis { $n }
 imm-due-overdue-line = Tocaba a más tardar el { $date }. Se puede aplicar ya.
@@ -95,11 +98,11 @@ imm-pdf-printed = Impreso el { $date }
 imm-pdf-col-dose = Dosis
 imm-pdf-col-date = Fecha de aplicación
 imm-pdf-col-vaccine = Vacuna
-imm-pdf-col-status = ¿Cuenta?
+imm-pdf-col-status = ¿Válida?
 imm-pdf-valid = Sí
 imm-pdf-not-valid = No
 imm-pdf-empty = No hay vacunas registradas.
-imm-pdf-note = «Cuenta» sigue las reglas de los CDC para calendarios de vacunación (CDSi): una dosis que no cuenta puede tener que aplicarse de nuevo.
+imm-pdf-note = «Válida» sigue las reglas de los CDC para calendarios de vacunación (CDSi): una dosis que no es válida no cuenta para la serie y puede tener que aplicarse de nuevo.
 imm-pdf-certify = Certifico que esta es una copia fiel del registro de vacunas que guarda este consultorio.
 imm-pdf-signature = Firma del profesional de salud
 imm-pdf-sign-name = Nombre y cargo

@@ -17,6 +17,7 @@ const EN_CATALOGS: &[(&str, &str)] = &[
     ("en.ftl", include_str!("../i18n/en.ftl")),
     ("growth.en.ftl", include_str!("../i18n/growth.en.ftl")),
     ("imm.en.ftl", include_str!("../i18n/imm.en.ftl")),
+    ("audit.en.ftl", include_str!("../i18n/audit.en.ftl")),
 ];
 
 /// The Spanish catalogs, file for file as [`EN_CATALOGS`].
@@ -24,6 +25,7 @@ const ES_CATALOGS: &[(&str, &str)] = &[
     ("es.ftl", include_str!("../i18n/es.ftl")),
     ("growth.es.ftl", include_str!("../i18n/growth.es.ftl")),
     ("imm.es.ftl", include_str!("../i18n/imm.es.ftl")),
+    ("audit.es.ftl", include_str!("../i18n/audit.es.ftl")),
 ];
 
 /// The catalogs of a language.
@@ -355,7 +357,10 @@ mod tests {
                 assert!(i18n.has(Locale::Es, k), "es bundle lacks {k}");
             }
         }
-        assert!(catalog_keys(EN_CATALOGS[0].1).len() > 50, "en.ftl looks empty");
+        assert!(
+            catalog_keys(EN_CATALOGS[0].1).len() > 50,
+            "en.ftl looks empty"
+        );
     }
 
     #[test]

@@ -33,9 +33,9 @@ const CONTENT_BOTTOM: f32 = PAGE_H - 66.0;
 const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
 
 /// Table columns (dose, date, vaccine, counts?) as widths in points.
-const COLS: [f32; 4] = [44.0, 118.0, 212.0, 130.0];
+const COLS: [f32; 4] = [40.0, 122.0, 212.0, 130.0];
 /// Padding inside a table cell.
-const CELL_PAD: f32 = 5.0;
+const CELL_PAD: f32 = 4.0;
 
 const BODY: f32 = 9.5;
 const SMALL: f32 = 8.5;
@@ -346,31 +346,61 @@ impl<'a> Layout<'a> {
 
     /// The lines of each cell of a row, and the row's height.
     fn row_cells(&self, cells: [&str; 4], size: f32, bold: bool) -> ([Vec<String>; 4], f32) {
-        let wrapped = [0, 1, 2, 3].map(|i| self.wrap(cells[i], size, bold, COLS[i] - 2.0 * CELL_PAD));
+        let wrapped =
+            [0, 1, 2, 3].map(|i| self.wrap(cells[i], size, bold, COLS[i] - 2.0 * CELL_PAD));
         let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32;
-        let height = lines * size * 1.35 + 2.0 * CELL_PAD;
+        let height = lines * size * 1.3 + 2.0 * CELL_PAD;
         (wrapped, height)
     }
 
     /// Draws a row of cells whose top is at the cursor.
-    fn draw_row(&mut self, cells: [Vec<String>; 4], colors: [(u8, u8, u8); 4], size: f32, bold: bool, height: f32) {
+    fn draw_row(
+        &mut self,
+        cells: [Vec<String>; 4],
+        colors: [(u8, u8, u8); 4],
+        size: f32,
+        bold: bool,
+        height: f32,
+    ) {
         let top = self.y;
         let mut x = MARGIN_X;
         for (i, lines) in cells.iter().enumerate() {
             let mut y = top + CELL_PAD + size;
             for line in lines {
                 self.text(x + CELL_PAD, y, size, bold, colors[i], line);
-                y += size * 1.35;
+                y += size * 1.3;
             }
             x += COLS[i];
         }
         self.y = top + height;
     }
 
-    /// A group's name on a band and the column headings.
-    fn group_head(&mut self, name: &str) {
-        let lines = self.wrap(name, 11.0, true, CONTENT_W - 2.0 * CELL_PAD);
-        let h = lines.len() as f32 * 14.0 + 8.0;
+    /// The column headings, at the top of the table on every page.
+    fn table_head(&mut self) {
+        let doc = self.doc;
+        let (cells, height) = self.row_cells(
+            [
+                &doc.columns[0],
+                &doc.columns[1],
+                &doc.columns[2],
+                &doc.columns[3],
+            ],
+            SMALL,
+            true,
+        );
+        self.draw_row(cells, [MUTED; 4], SMALL, true, height);
+        self.line(MARGIN_X, PAGE_W - MARGIN_X, self.y, 0.8, MUTED);
+        self.y += 3.0;
+    }
+
+    fn group_band_lines(&self, name: &str) -> Vec<String> {
+        self.wrap(name, 10.0, true, CONTENT_W - 2.0 * CELL_PAD)
+    }
+
+    /// A group's name on a tinted band across the table.
+    fn group_band(&mut self, name: &str) {
+        let lines = self.group_band_lines(name);
+        let h = lines.len() as f32 * 13.0 + 5.0;
         let top = self.y;
         self.ops().push(Op::Band {
             x: MARGIN_X,
@@ -379,58 +409,48 @@ impl<'a> Layout<'a> {
             h,
             color: BAND,
         });
-        let mut y = top + 4.0 + 11.0;
+        let mut y = top + 3.0 + 10.0;
         for line in &lines {
-            self.text(MARGIN_X + CELL_PAD, y, 11.0, true, INK, line);
-            y += 14.0;
+            self.text(MARGIN_X + CELL_PAD, y, 10.0, true, INK, line);
+            y += 13.0;
         }
         self.y = top + h;
-        let doc = self.doc;
-        let (cells, height) = self.row_cells(
-            [&doc.columns[0], &doc.columns[1], &doc.columns[2], &doc.columns[3]],
-            SMALL,
-            true,
-        );
-        self.draw_row(cells, [MUTED; 4], SMALL, true, height);
-        self.line(MARGIN_X, PAGE_W - MARGIN_X, self.y, 0.8, MUTED);
     }
 
-    fn group_head_height(&self, name: &str) -> f32 {
-        let lines = self.wrap(name, 11.0, true, CONTENT_W - 2.0 * CELL_PAD).len() as f32;
-        let doc = self.doc;
-        let (_, columns) = self.row_cells(
-            [&doc.columns[0], &doc.columns[1], &doc.columns[2], &doc.columns[3]],
-            SMALL,
-            true,
-        );
-        lines * 14.0 + 8.0 + columns
-    }
-
+    /// One vaccine group: its band and its doses. The band stays with the
+    /// group's first dose; a group that runs over a page boundary repeats the
+    /// column headings and its band on the next page.
     fn group(&mut self, group: &GroupTable) {
-        let mut first = true;
-        let mut rows = group.rows.iter().peekable();
-        // The heading stays with its first row.
-        let first_row = rows
-            .peek()
-            .map(|r| self.row_cells([&r.dose, &r.date, &r.vaccine, &r.counts], BODY, false).1)
+        let band = self.group_band_lines(&group.name).len() as f32 * 13.0 + 5.0;
+        let first_row = group
+            .rows
+            .first()
+            .map(|r| {
+                self.row_cells([&r.dose, &r.date, &r.vaccine, &r.counts], BODY, false)
+                    .1
+            })
             .unwrap_or(0.0);
-        if self.room() < self.group_head_height(&group.name) + first_row {
+        if self.room() < band + first_row {
             self.new_page();
+            self.table_head();
         }
-        self.group_head(&group.name);
-        for row in rows {
-            let (cells, height) =
-                self.row_cells([&row.dose, &row.date, &row.vaccine, &row.counts], BODY, false);
-            if !first && self.room() < height {
+        self.group_band(&group.name);
+        for row in &group.rows {
+            let (cells, height) = self.row_cells(
+                [&row.dose, &row.date, &row.vaccine, &row.counts],
+                BODY,
+                false,
+            );
+            if self.room() < height {
                 self.new_page();
-                self.group_head(&group.name);
+                self.table_head();
+                self.group_band(&group.name);
             }
-            first = false;
             let counts = if row.valid { INK } else { WARN };
             self.draw_row(cells, [INK, INK, INK, counts], BODY, false, height);
             self.line(MARGIN_X, PAGE_W - MARGIN_X, self.y, 0.5, RULE);
         }
-        self.y += 16.0;
+        self.y += 6.0;
     }
 
     /// The certification and the signature, name and date lines, kept
@@ -452,11 +472,32 @@ impl<'a> Layout<'a> {
         self.y += 42.0;
         self.line(MARGIN_X, MARGIN_X + sign_w, self.y, 0.8, INK);
         self.line(MARGIN_X + sign_w + gap, PAGE_W - MARGIN_X, self.y, 0.8, INK);
-        self.text(MARGIN_X, self.y + 11.0, SMALL, false, MUTED, &doc.signature[0]);
-        self.text(MARGIN_X + sign_w + gap, self.y + 11.0, SMALL, false, MUTED, &doc.signature[2]);
+        self.text(
+            MARGIN_X,
+            self.y + 11.0,
+            SMALL,
+            false,
+            MUTED,
+            &doc.signature[0],
+        );
+        self.text(
+            MARGIN_X + sign_w + gap,
+            self.y + 11.0,
+            SMALL,
+            false,
+            MUTED,
+            &doc.signature[2],
+        );
         self.y += 42.0;
         self.line(MARGIN_X, MARGIN_X + sign_w, self.y, 0.8, INK);
-        self.text(MARGIN_X, self.y + 11.0, SMALL, false, MUTED, &doc.signature[1]);
+        self.text(
+            MARGIN_X,
+            self.y + 11.0,
+            SMALL,
+            false,
+            MUTED,
+            &doc.signature[1],
+        );
         self.y += 14.0;
     }
 
@@ -467,6 +508,9 @@ impl<'a> Layout<'a> {
         if doc.groups.is_empty() {
             self.paragraph(&doc.empty, 11.0, false, INK);
             self.y += 10.0;
+        }
+        if !doc.groups.is_empty() {
+            self.table_head();
         }
         for g in &doc.groups {
             self.group(g);
@@ -484,7 +528,12 @@ impl<'a> Layout<'a> {
 
 /// Adds the footer to every page: the patient on the left, "Page n of N" on
 /// the right.
-fn footers(faces: &Faces, doc: &RecordDoc, pages: &mut [Vec<Op>], page_label: impl Fn(usize, usize) -> String) {
+fn footers(
+    faces: &Faces,
+    doc: &RecordDoc,
+    pages: &mut [Vec<Op>],
+    page_label: impl Fn(usize, usize) -> String,
+) {
     let total = pages.len();
     let y = PAGE_H - 40.0;
     for (i, ops) in pages.iter_mut().enumerate() {
@@ -552,8 +601,8 @@ pub(crate) fn render(
             .creator(doc.practice_name.clone())
             .producer("Sprout".to_owned()),
     );
-    let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
-        .ok_or_else(|| PdfError("page size".into()))?;
+    let settings =
+        PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| PdfError("page size".into()))?;
     for ops in pages {
         let mut page = document.start_page_with(settings.clone());
         let mut surface = page.surface();
@@ -598,7 +647,13 @@ pub(crate) fn render(
                         surface.draw_path(&path);
                     }
                 }
-                Op::Band { x, y, w, h, color: c } => {
+                Op::Band {
+                    x,
+                    y,
+                    w,
+                    h,
+                    color: c,
+                } => {
                     let mut pb = PathBuilder::new();
                     if let Some(rect) = Rect::from_xywh(x, y, w, h) {
                         pb.push_rect(rect);
@@ -614,9 +669,7 @@ pub(crate) fn render(
         surface.finish();
         page.finish();
     }
-    document
-        .finish()
-        .map_err(|e| PdfError(format!("{e}")))
+    document.finish().map_err(|e| PdfError(format!("{e}")))
 }
 
 #[cfg(test)]
@@ -633,7 +686,12 @@ mod tests {
             patient: ("Patient".into(), "Ana Lopez".into()),
             born: ("Date of birth".into(), "April 2, 2019".into()),
             printed: "Printed March 2, 2026".into(),
-            columns: ["Dose".into(), "Date given".into(), "Vaccine".into(), "Counts?".into()],
+            columns: [
+                "Dose".into(),
+                "Date given".into(),
+                "Vaccine".into(),
+                "Counts?".into(),
+            ],
             groups,
             empty: "No immunizations are recorded.".into(),
             note: "Note.".into(),
@@ -698,12 +756,20 @@ mod tests {
         };
         let d = doc(vec![]);
         let l = Layout::new(&faces, &d);
-        let lines = l.wrap("Given too soon after the dose before it.", BODY, false, 100.0);
+        let lines = l.wrap(
+            "Given too soon after the dose before it.",
+            BODY,
+            false,
+            100.0,
+        );
         assert!(lines.len() >= 2);
         for line in &lines {
             assert!(faces.regular.width(line, BODY) <= 100.0, "{line}");
         }
         assert_eq!(lines.join(" "), "Given too soon after the dose before it.");
         assert!(faces.regular.width("Ñandú", 10.0) > 0.0);
+        // The longest English date fits its column on one line.
+        assert!(faces.regular.width("September 30, 2024", BODY) <= COLS[1] - 2.0 * CELL_PAD);
+        assert!((COLS.iter().sum::<f32>() - CONTENT_W).abs() < 0.01);
     }
 }

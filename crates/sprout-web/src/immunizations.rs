@@ -32,6 +32,20 @@ use sprout_domain::immunization::{
 };
 use sprout_domain::record::{Immunization, Patient, Section};
 
+/// The pages' stylesheet, embedded and served at `/static/imm.css`.
+const IMM_CSS: &str = include_str!("../static/imm.css");
+
+/// `GET /static/imm.css`.
+pub(crate) async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        IMM_CSS,
+    )
+}
+
 /// The immunization routes (merged into the page router, inside the request
 /// context).
 pub(crate) fn routes() -> Router<AppState> {
@@ -69,6 +83,9 @@ pub(crate) struct Assessment {
     pub forecast: VaccineGroupForecasts,
     /// For each dose given to the engine, the index of its record item.
     item_of_dose: Vec<usize>,
+    /// Per group of `forecast`: its seasons in the supporting data are over
+    /// (see [`seasons_over`]), so its evaluation and forecast are not shown.
+    stale: Vec<bool>,
 }
 
 impl Assessment {
@@ -94,10 +111,23 @@ impl Assessment {
             birth_date: patient.birth_date,
             sex: patient.sex,
         };
-        let forecast = immunization::forecast(&facts, &doses, today, SupportingData::current());
+        let data = SupportingData::current();
+        let forecast = immunization::forecast(&facts, &doses, today, data);
+        let stale = forecast
+            .groups
+            .iter()
+            .map(|g| {
+                // Age and contraindications do not depend on the season.
+                !matches!(
+                    g.status,
+                    SeriesStatus::AgedOut | SeriesStatus::Contraindicated | SeriesStatus::Immune
+                ) && seasons_over(data, &g.vaccine_group, today)
+            })
+            .collect();
         Self {
             forecast,
             item_of_dose,
+            stale,
         }
     }
 
@@ -118,7 +148,7 @@ impl Assessment {
                 placed[i] = true;
                 per_group[gi].push(DoseLine {
                     item: &items[i],
-                    eval: Some(ev),
+                    eval: (!self.stale[gi]).then_some(ev),
                 });
             }
         }
@@ -155,6 +185,7 @@ impl Assessment {
             if !doses.is_empty() {
                 out.push(GroupDoses {
                     forecast: Some(&groups[gi]),
+                    stale: self.stale[gi],
                     doses,
                 });
             }
@@ -162,6 +193,7 @@ impl Assessment {
         if !other.is_empty() {
             out.push(GroupDoses {
                 forecast: None,
+                stale: false,
                 doses: other,
             });
         }
@@ -173,22 +205,48 @@ impl Assessment {
         out
     }
 
-    /// The groups the forecast speaks of for this patient (CDSi `relevant`:
-    /// a series applies without a risk indication), in [`GROUPS`] order.
-    fn relevant(&self) -> Vec<&VaccineGroupForecast> {
+    /// The groups the forecast page speaks of, in [`GROUPS`] order, each
+    /// with whether its seasons are over: those where a series applies to the
+    /// patient without a risk indication (CDSi `relevant`), and of those
+    /// outside [`GROUPS`] (zoster at 50, travel vaccines) only the ones with
+    /// a dose given.
+    fn relevant(&self) -> Vec<(&VaccineGroupForecast, bool)> {
         let groups = &self.forecast.groups;
-        let mut out: Vec<&VaccineGroupForecast> = GROUPS
+        let mut order: Vec<usize> = GROUPS
             .iter()
-            .filter_map(|(name, _)| groups.iter().find(|g| g.vaccine_group == *name))
+            .filter_map(|(name, _)| groups.iter().position(|g| g.vaccine_group == *name))
             .collect();
-        for g in groups {
-            if !out.iter().any(|o| o.vaccine_group == g.vaccine_group) {
-                out.push(g);
+        for (gi, g) in groups.iter().enumerate() {
+            if !order.contains(&gi) && !g.doses.is_empty() {
+                order.push(gi);
             }
         }
-        out.retain(|g| g.relevant);
-        out
+        order
+            .into_iter()
+            .filter(|&gi| groups[gi].relevant)
+            .map(|gi| (&groups[gi], self.stale[gi]))
+            .collect()
     }
+}
+
+/// Whether every season the supporting data gives a vaccine group (influenza:
+/// one recommendation per season) ended before `today`. The release then
+/// predates this season: CDSi would call this season's dose "extra" and the
+/// group complete, so the pages say to ask the office instead (unless the
+/// patient has aged out of the group or cannot have it, whatever the season).
+fn seasons_over(data: &SupportingData, group: &str, today: Date) -> bool {
+    let Some(vg) = data.vaccine_group(group) else {
+        return false;
+    };
+    let mut ends = vg
+        .antigens
+        .iter()
+        .filter_map(|&a| data.antigens.get(a))
+        .flat_map(|a| &a.series)
+        .flat_map(|s| &s.doses)
+        .filter_map(|d| d.season.as_ref().and_then(|s| s.end))
+        .peekable();
+    ends.peek().is_some() && ends.all(|end| end < today)
 }
 
 /// The indexes of the forecast's groups that a CVX code counts for (through
@@ -221,6 +279,9 @@ pub(crate) struct DoseLine<'a> {
 /// The items of one vaccine group (`forecast` none: "other vaccines").
 pub(crate) struct GroupDoses<'a> {
     pub forecast: Option<&'a VaccineGroupForecast>,
+    /// The group's seasons in the supporting data are over: doses are not
+    /// evaluated.
+    pub stale: bool,
     pub doses: Vec<DoseLine<'a>>,
 }
 
@@ -326,13 +387,23 @@ fn dose_row(t: &Tr<'_>, line: &DoseLine<'_>) -> Row {
     }
 }
 
-/// Where a vaccine group stands, in one line (none for groups the forecast
-/// does not speak of for this patient).
-fn group_status(t: &Tr<'_>, g: &VaccineGroupForecast, today: Date) -> Option<String> {
+/// Where a vaccine group stands, in one line, and whether it needs the
+/// parent's attention (a dose overdue or due); none for groups the forecast
+/// does not speak of for this patient.
+fn group_status(
+    t: &Tr<'_>,
+    g: &VaccineGroupForecast,
+    today: Date,
+    stale: bool,
+) -> Option<(String, bool)> {
     if !g.relevant {
         return None;
     }
-    Some(match g.status {
+    if stale {
+        return Some((t.get("imm-status-season"), false));
+    }
+    let mut warn = false;
+    let text = match g.status {
         SeriesStatus::Complete => t.get("imm-status-complete"),
         SeriesStatus::Immune => t.get("imm-status-immune"),
         SeriesStatus::NotRecommended => t.get("imm-status-not-recommended"),
@@ -342,15 +413,22 @@ fn group_status(t: &Tr<'_>, g: &VaccineGroupForecast, today: Date) -> Option<Str
             let n = Arg::Num(i64::from(g.dose_number?));
             let dates = g.dates?;
             match dates.timing(today) {
-                Timing::Overdue => t.with("imm-status-overdue", &[("n", n)]),
-                Timing::Due => t.with("imm-status-due", &[("n", n)]),
+                Timing::Overdue => {
+                    warn = true;
+                    t.with("imm-status-overdue", &[("n", n)])
+                }
+                Timing::Due => {
+                    warn = true;
+                    t.with("imm-status-due", &[("n", n)])
+                }
                 Timing::Early | Timing::NotYet => t.with(
                     "imm-status-next",
                     &[("n", n), ("date", Arg::Text(&t.date(dates.recommended)))],
                 ),
             }
         }
-    })
+    };
+    Some((text, warn))
 }
 
 /// One vaccine group on the record page.
@@ -359,6 +437,8 @@ pub(crate) struct GroupView {
     pub name: String,
     /// Where it stands ("Complete", "Dose 2 is due now").
     pub status: Option<String>,
+    /// The status asks for attention (overdue, due now).
+    pub warn: bool,
     /// Its records, oldest first.
     pub rows: Vec<Row>,
 }
@@ -380,6 +460,9 @@ pub(crate) struct DuePart {
     pub id: &'static str,
     pub heading: String,
     pub rows: Vec<Row>,
+    /// Drawn as one compact card (coming up, up to date...) rather than a
+    /// card per dose (overdue, due now).
+    pub compact: bool,
 }
 
 /// The forecast page.
@@ -417,7 +500,11 @@ async fn read_section(
     };
     let items = match std::mem::replace(&mut v.data, Data::Immunizations(Vec::new())) {
         Data::Immunizations(items) => items,
-        _ => return Err(WebError::Internal("immunizations read gave other data".into())),
+        _ => {
+            return Err(WebError::Internal(
+                "immunizations read gave other data".into(),
+            ))
+        }
     };
     Ok((v, items))
 }
@@ -434,10 +521,16 @@ pub(crate) async fn record(
     let groups = assessment
         .grouped(&items)
         .iter()
-        .map(|g| GroupView {
-            name: group_name(&t, g.forecast.map(|f| f.vaccine_group.as_str())),
-            status: g.forecast.and_then(|f| group_status(&t, f, v.today)),
-            rows: g.doses.iter().map(|d| dose_row(&t, d)).collect(),
+        .map(|g| {
+            let status = g
+                .forecast
+                .and_then(|f| group_status(&t, f, v.today, g.stale));
+            GroupView {
+                name: group_name(&t, g.forecast.map(|f| f.vaccine_group.as_str())),
+                warn: status.as_ref().is_some_and(|s| s.1),
+                status: status.map(|s| s.0),
+                rows: g.doses.iter().map(|d| dose_row(&t, d)).collect(),
+            }
         })
         .collect();
     let f = pages::frame(&t, &v, Current::Page(Page::Immunizations));
@@ -462,7 +555,8 @@ fn due_parts(t: &Tr<'_>, a: &Assessment, today: Date) -> Vec<DuePart> {
     let mut next: Vec<(Date, Row)> = Vec::new();
     let mut done = Vec::new();
     let mut none = Vec::new();
-    for g in a.relevant() {
+    let mut ask = Vec::new();
+    for (g, stale) in a.relevant() {
         let name = group_name(t, Some(&g.vaccine_group));
         let plain = |badge: Option<Badge>| Row {
             title: name.clone(),
@@ -470,16 +564,26 @@ fn due_parts(t: &Tr<'_>, a: &Assessment, today: Date) -> Vec<DuePart> {
             badge,
             lines: Vec::new(),
         };
+        let word = || {
+            group_status(t, g, today, false)
+                .map(|s| s.0)
+                .unwrap_or_default()
+        };
+        if stale {
+            ask.push(Row {
+                lines: vec![t.get("imm-due-season-line")],
+                ..plain(None)
+            });
+            continue;
+        }
         match g.status {
             SeriesStatus::Complete | SeriesStatus::Immune => {
-                let word = group_status(t, g, today).unwrap_or_default();
-                done.push(plain(Some(Badge::new(word, "ok"))));
+                done.push(plain(Some(Badge::new(word(), "ok"))));
             }
             SeriesStatus::NotRecommended
             | SeriesStatus::AgedOut
             | SeriesStatus::Contraindicated => {
-                let word = group_status(t, g, today).unwrap_or_default();
-                none.push(plain(Some(Badge::new(word, "muted"))));
+                none.push(plain(Some(Badge::new(word(), "muted"))));
             }
             SeriesStatus::NotComplete => {
                 let (Some(n), Some(d)) = (g.dose_number, g.dates) else {
@@ -544,18 +648,25 @@ fn due_parts(t: &Tr<'_>, a: &Assessment, today: Date) -> Vec<DuePart> {
         v.into_iter().map(|(_, r)| r).collect::<Vec<_>>()
     };
     [
-        ("imm-overdue", "imm-due-overdue-heading", sorted(overdue)),
-        ("imm-due-now", "imm-due-now-heading", sorted(now)),
-        ("imm-coming-up", "imm-due-next-heading", sorted(next)),
-        ("imm-up-to-date", "imm-due-done-heading", done),
-        ("imm-not-needed", "imm-due-none-heading", none),
+        (
+            "imm-overdue",
+            "imm-due-overdue-heading",
+            sorted(overdue),
+            false,
+        ),
+        ("imm-due-now", "imm-due-now-heading", sorted(now), false),
+        ("imm-ask", "imm-due-ask-heading", ask, false),
+        ("imm-coming-up", "imm-due-next-heading", sorted(next), true),
+        ("imm-up-to-date", "imm-due-done-heading", done, true),
+        ("imm-not-needed", "imm-due-none-heading", none, true),
     ]
     .into_iter()
-    .filter(|(_, _, rows)| !rows.is_empty())
-    .map(|(id, key, rows)| DuePart {
+    .filter(|(_, _, rows, _)| !rows.is_empty())
+    .map(|(id, key, rows, compact)| DuePart {
         id,
         heading: t.get(key),
         rows,
+        compact,
     })
     .collect()
 }
@@ -576,10 +687,7 @@ pub(crate) async fn due(
     let f = pages::frame(&t, &v, Current::Page(Page::Immunizations));
     let title = format!("{} · {}", t.get("imm-due-title"), f.patient.name);
     let page = DuePage {
-        intro: t.with(
-            "imm-due-intro",
-            &[("date", Arg::Text(&t.date(v.today)))],
-        ),
+        intro: t.with("imm-due-intro", &[("date", Arg::Text(&t.date(v.today)))]),
         note: t.with(
             "imm-due-note",
             &[(
@@ -648,10 +756,7 @@ fn record_doc(state: &AppState, t: &Tr<'_>, v: &View, items: &[Immunization]) ->
         title: t.get("imm-pdf-title"),
         patient: (t.get("imm-pdf-patient"), name.clone()),
         born: (t.get("imm-pdf-born"), born.clone()),
-        printed: t.with(
-            "imm-pdf-printed",
-            &[("date", Arg::Text(&t.date(v.today)))],
-        ),
+        printed: t.with("imm-pdf-printed", &[("date", Arg::Text(&t.date(v.today)))]),
         columns: [
             t.get("imm-pdf-col-dose"),
             t.get("imm-pdf-col-date"),
@@ -862,7 +967,9 @@ mod tests {
         let t = i18n.tr(Locale::En);
         let row = dose_row(&t, &mmr.doses[1]);
         assert_eq!(row.badge.unwrap().text, "Does not count");
-        assert!(row.lines.contains(&"Given too soon after the dose before it.".to_owned()));
+        assert!(row
+            .lines
+            .contains(&"Given too soon after the dose before it.".to_owned()));
         let row = dose_row(&t, &mmr.doses[0]);
         assert_eq!(row.lines[0], "Given January 20, 2021 (dose 1)");
     }
@@ -874,9 +981,7 @@ mod tests {
         let mut n = 0;
         let mut add = |cvx: &str, months: i32| {
             n += 1;
-            let on = born
-                .checked_add(jiff::Span::new().months(months))
-                .unwrap();
+            let on = born.checked_add(jiff::Span::new().months(months)).unwrap();
             items.push(shot(n, cvx, "completed", on));
         };
         for m in [2, 4, 6, 15] {
@@ -903,6 +1008,47 @@ mod tests {
             );
         }
         assert!(due.contains(&"MMR (measles, mumps, rubella), dose 2"));
+    }
+
+    #[test]
+    fn a_season_the_supporting_data_does_not_cover_is_not_judged() {
+        let born = date(2020, 1, 1);
+        // Flu shots in two seasons; the 4.64 data ends with 2025-26.
+        let items = vec![
+            shot(1, "150", "completed", date(2025, 10, 1)),
+            shot(2, "150", "completed", date(2026, 10, 28)),
+        ];
+        let in_season = Assessment::new(&patient(born), &items, date(2026, 3, 2));
+        let flu = |a: &Assessment| {
+            a.forecast
+                .groups
+                .iter()
+                .position(|g| g.vaccine_group == "Influenza")
+                .unwrap()
+        };
+        assert!(!in_season.stale[flu(&in_season)]);
+        let later = Assessment::new(&patient(born), &items, date(2026, 11, 30));
+        assert!(later.stale[flu(&later)]);
+        let groups = later.grouped(&items);
+        let g = groups
+            .iter()
+            .find(|g| g.forecast.is_some_and(|f| f.vaccine_group == "Influenza"))
+            .unwrap();
+        assert!(g.stale && g.doses.iter().all(|d| d.eval.is_none()));
+        let i18n = I18n::new();
+        let t = i18n.tr(Locale::En);
+        assert_eq!(dose_row(&t, &g.doses[1]).badge.unwrap().text, "Given");
+        let parts = due_parts(&t, &later, date(2026, 11, 30));
+        let ask = parts.iter().find(|p| p.id == "imm-ask").unwrap();
+        assert_eq!(ask.rows[0].title, "Flu (influenza)");
+        assert!(!parts
+            .iter()
+            .filter(|p| p.id != "imm-ask")
+            .any(|p| p.rows.iter().any(|r| r.title.starts_with("Flu"))));
+        // Zoster (at 50) is not forecast for a child.
+        assert!(!parts
+            .iter()
+            .any(|p| p.rows.iter().any(|r| r.title.starts_with("Zoster"))));
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //!   for sessions and audit times.
 
 mod audit;
+mod audit_pages;
 mod auth;
 mod clock;
 mod context;
@@ -179,6 +180,7 @@ pub fn router(state: AppState) -> Router {
             get(proxies::explain).post(proxies::change),
         )
         .merge(immunizations::routes())
+        .merge(audit_pages::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -188,6 +190,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
         .route("/static/growth.css", get(growth::stylesheet))
+        .route("/static/imm.css", get(immunizations::stylesheet))
+        .route("/static/audit.css", get(audit_pages::stylesheet))
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -877,6 +877,13 @@ pub(crate) async fn change(
             hidden.extend(choices.iter().copied().filter(|s| !shown.contains(s)));
             hidden.sort();
             hidden.dedup();
+            // What was hidden before and after: which sections were hidden or
+            // shown is a privilege change the audit trail must tell.
+            detail["was_hidden"] = serde_json::json!(rel
+                .sections_hidden
+                .iter()
+                .map(|s| s.code())
+                .collect::<Vec<_>>());
             detail["hidden"] =
                 serde_json::json!(hidden.iter().map(|s| s.code()).collect::<Vec<_>>());
             rel.sections_hidden = hidden;

@@ -45,6 +45,8 @@ pub(crate) enum Want {
     Section(Section),
     /// The patient's proxies (the patient's own, or staff's view).
     Proxies,
+    /// Who saw the patient's record (the patient themself only).
+    AccessLog,
 }
 
 impl Want {
@@ -54,6 +56,7 @@ impl Want {
             Self::Summary => "summary",
             Self::Section(s) => s.code(),
             Self::Proxies => "proxies",
+            Self::AccessLog => "access-log",
         }
     }
 }
@@ -300,7 +303,7 @@ impl Opened<'_> {
         object_id: Option<&str>,
         detail: Option<String>,
     ) -> WebResult<()> {
-        audit::record(
+        audit::record_on_behalf(
             state,
             ctx,
             Entry {
@@ -314,9 +317,28 @@ impl Opened<'_> {
                 reason: Some(self.decision.reason.code()),
                 detail,
             },
+            acting_through(&self.relationships, &self.patient.id, self.today()),
         )
         .await
     }
+}
+
+/// The proxy relationship through which the signed-in account acts for
+/// `patient` on `today` (audit's "on whose behalf"): the one in force, else
+/// the latest granted; `None` when it has none (the patient, staff).
+pub(crate) fn acting_through<'r>(
+    relationships: &'r [ProxyRelationship],
+    patient: &PatientId,
+    today: Date,
+) -> Option<&'r str> {
+    let mine = || relationships.iter().filter(|r| &r.patient_id == patient);
+    let in_force = |r: &&ProxyRelationship| {
+        r.revoked_on.is_none_or(|d| d > today) && r.expires_on.is_none_or(|d| today <= d)
+    };
+    mine()
+        .find(in_force)
+        .or_else(|| mine().max_by_key(|r| r.granted_on))
+        .map(|r| r.id.as_str())
 }
 
 /// The facts of a stored patient: the own login is looked up (the signed-in
@@ -426,7 +448,9 @@ pub(crate) async fn open<'a>(
     // first section the user may view (or, seeing none, demographics).
     let asked = match want {
         Want::Section(s) => s,
-        Want::Summary | Want::Proxies => sections.first().copied().unwrap_or(Section::Demographics),
+        Want::Summary | Want::Proxies | Want::AccessLog => {
+            sections.first().copied().unwrap_or(Section::Demographics)
+        }
     };
     let decision = scope.section(asked);
     let sharing = sharing(state.policy(), actor.staff_role, &scope);
@@ -439,6 +463,9 @@ pub(crate) async fn open<'a>(
     } else if want == Want::Proxies && sharing.is_none() {
         // Proxies of a patient are the patient's and the practice's business.
         Some((None, "not-patient-or-staff", None))
+    } else if want == Want::AccessLog && !matches!(scope.actor.kind, policy::ActorKind::Patient) {
+        // Who saw a record is the patient's own business.
+        Some((None, "not-the-patient", None))
     } else {
         None
     };
@@ -446,7 +473,7 @@ pub(crate) async fn open<'a>(
         let detail = serde_json::json!({
             "denied": DeniedDetail { section, reason, exception }
         });
-        audit::record(
+        audit::record_on_behalf(
             state,
             ctx,
             Entry {
@@ -456,6 +483,7 @@ pub(crate) async fn open<'a>(
                 detail: Some(detail.to_string()),
                 ..entry("")
             },
+            acting_through(&relationships, &id, today),
         )
         .await?;
         return Err(WebError::NotFound);
@@ -570,7 +598,9 @@ async fn view_audited(
     action: &str,
     object_id: Option<&str>,
 ) -> WebResult<View> {
-    if matches!(want, Want::Section(s) if !LIST_SECTIONS.contains(&s)) || want == Want::Proxies {
+    if matches!(want, Want::Section(s) if !LIST_SECTIONS.contains(&s))
+        || matches!(want, Want::Proxies | Want::AccessLog)
+    {
         return Err(WebError::NotFound);
     }
     let opened = open(state, ctx, user, raw_id, want).await?;
@@ -578,7 +608,7 @@ async fn view_audited(
     let data = match want {
         Want::Summary => summary(state, &opened, &mut withheld).await?,
         Want::Section(s) => section(state, &opened, s, &mut withheld).await?,
-        Want::Proxies => return Err(WebError::NotFound),
+        Want::Proxies | Want::AccessLog => return Err(WebError::NotFound),
     };
     let mut others = visible_among(state, user, &opened.relationships, opened.today()).await?;
     others.retain(|p| p.id != opened.patient.id);

@@ -62,7 +62,10 @@ async fn renders_for_every_synthea_child() {
         let body = &page.body;
         // Every Synthea patient has weights and heights: at least a weight and
         // a height chart, each with its points, curves and table.
-        assert!(body.matches("<svg class=\"growth-svg\"").count() >= 2, "{path}");
+        assert!(
+            body.matches("<svg class=\"growth-svg\"").count() >= 2,
+            "{path}"
+        );
         let n = points(body);
         assert!(n >= 2, "{path}: {n} points");
         total_points += n;
@@ -98,7 +101,9 @@ async fn renders_for_every_synthea_child() {
     h.insert("accept-language", HeaderValue::from_static("es"));
     let es = Browser::with_headers(&app, h);
     es.sign_in(DOCTOR_EMAIL, PASSWORD).await;
-    let page = es.get(&format!("/patients/{}/growth", patients[0].id)).await;
+    let page = es
+        .get(&format!("/patients/{}/growth", patients[0].id))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Curvas de crecimiento"));
     assert!(page.body.contains("percentil "));
@@ -219,9 +224,10 @@ async fn a_user_who_may_not_see_vitals_gets_404() {
     // Her own child: the tab is on every patient page, and the growth page
     // explains that the charts need the sex (the fixture's is unknown).
     let summary = b.get(&format!("/patients/{}", app.ana)).await;
-    assert!(summary
-        .body
-        .contains(&format!(r#"<a href="/patients/{}/growth">Growth</a>"#, app.ana)));
+    assert!(summary.body.contains(&format!(
+        r#"<a href="/patients/{}/growth">Growth</a>"#,
+        app.ana
+    )));
     let page = b.get(&format!("/patients/{}/growth", app.ana)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("the charts for boys and girls differ"));

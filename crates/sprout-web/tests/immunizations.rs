@@ -41,7 +41,12 @@ fn long_date(d: Date) -> String {
         "November",
         "December",
     ];
-    format!("{} {}, {}", MONTHS[d.month() as usize - 1], d.day(), d.year())
+    format!(
+        "{} {}, {}",
+        MONTHS[d.month() as usize - 1],
+        d.day(),
+        d.year()
+    )
 }
 
 /// The HTML of the element with `id` up to its closing `</section>`.
@@ -150,6 +155,31 @@ async fn record_page_groups_doses_by_vaccine_group_and_says_which_count() {
     let e = audit(&app, Some("read"), Some(&app.ana)).await.remove(0);
     assert_eq!(e.object_type, "immunizations");
     assert_eq!(e.outcome, "success");
+
+    // The PDF says which dose is not valid and why; records not given and
+    // entered in error are not on it.
+    let (status, headers, bytes) = get_bytes(&b, &format!("{path}/record.pdf")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"immunizations-lopez.pdf\""
+    );
+    let text = pdf_text(&bytes, "ana-en.pdf");
+    assert!(text.contains("Ana Lopez") && text.contains("April 2, 2019"));
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("No – Given too soon after the dose before it."),
+        "{text}"
+    );
+    assert!(text.contains("May 22, 2024") && text.contains("June 3, 2019"));
+    assert!(
+        !text.contains("Ana local vaccine"),
+        "not given: not on the record"
+    );
+    assert!(
+        !text.contains("May 1, 2023"),
+        "entered in error: not on the record"
+    );
 
     // In Spanish.
     let csrf = page.csrf();
@@ -304,11 +334,9 @@ async fn synthea_child_pdf_lists_every_dose_and_is_audited_as_an_export() {
         ..sprout_web::WebConfig::default()
     })
     .await;
-    let report = sprout_fhir::import_paths(app.store.as_ref(), &[PathBuf::from(SYNTHEA_CHILD)]).await;
-    assert!(
-        report.files.iter().all(|f| f.error.is_none()),
-        "{report:?}"
-    );
+    let report =
+        sprout_fhir::import_paths(app.store.as_ref(), &[PathBuf::from(SYNTHEA_CHILD)]).await;
+    assert!(report.files.iter().all(|f| f.error.is_none()), "{report:?}");
     // The Patient's FHIR id, as the import keeps it.
     let bundle: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(SYNTHEA_CHILD).unwrap()).unwrap();
@@ -375,13 +403,20 @@ async fn synthea_child_pdf_lists_every_dose_and_is_audited_as_an_export() {
     // Every dose's date, as often as doses were given on it.
     for d in &doses {
         let when = long_date(d.occurrence.unwrap());
-        let given = doses.iter().filter(|o| o.occurrence == d.occurrence).count();
+        let given = doses
+            .iter()
+            .filter(|o| o.occurrence == d.occurrence)
+            .count();
         assert!(
             text.matches(&when).count() >= given,
             "the PDF lacks a dose of {when}: {text}"
         );
     }
-    for group in ["Hepatitis B", "Flu (influenza)", "MMR (measles, mumps, rubella)"] {
+    for group in [
+        "Hepatitis B",
+        "Flu (influenza)",
+        "MMR (measles, mumps, rubella)",
+    ] {
         assert!(text.contains(group), "{group}");
     }
 
@@ -433,7 +468,13 @@ async fn immunization_pages_obey_the_access_policy() {
     assert_eq!(p.status, StatusCode::NOT_FOUND);
 
     // A restricted dose is absent from the page, the forecast and the PDF.
-    let mut secret = shot(&app.cara, "cara-secret", "62", "HPV quadrivalent", date(2025, 9, 1));
+    let mut secret = shot(
+        &app.cara,
+        "cara-secret",
+        "62",
+        "HPV quadrivalent",
+        date(2025, 9, 1),
+    );
     if let RecordItem::Immunization(i) = &mut secret {
         i.meta.labels.confidentiality = sprout_domain::record::Confidentiality::Restricted;
     }
@@ -455,7 +496,10 @@ async fn immunization_pages_obey_the_access_policy() {
         .await;
     assert!(!p.body.contains("September 1, 2025"));
     let next = part(&p.body, "imm-coming-up").expect("a coming-up part");
-    assert!(next.contains("HPV (human papillomavirus), dose 1"), "{next}");
+    assert!(
+        next.contains("HPV (human papillomavirus), dose 1"),
+        "{next}"
+    );
     let (status, _, bytes) = get_bytes(
         &b,
         &format!("/patients/{}/immunizations/record.pdf", app.cara),

@@ -198,23 +198,37 @@ fn login_for(
 
 /// Prints the first logins of each role, for a person to try.
 pub fn print_logins(logins: &[Login], listen: &str) {
-    println!();
-    println!("Demo logins (password for all: {DEMO_PASSWORD}):");
+    use std::io::Write;
+    // Written by hand so that a closed pipe (`sprout demo | head`) ends the
+    // listing quietly instead of panicking.
+    let mut out = String::new();
+    out.push_str(&format!(
+        "\nDemo logins (password for all: {DEMO_PASSWORD}):\n"
+    ));
     let mut shown = 0;
     for l in logins {
         let is_showcase = l.email.ends_with("garcia@example.org");
         if is_showcase || !l.role.starts_with('p') {
             let who: Vec<_> = l.patients.iter().map(|p| p.name.as_str()).collect();
-            println!("  {:<12} {:<34} {}", l.role, l.email, who.join(", "));
+            out.push_str(&format!(
+                "  {:<12} {:<34} {}\n",
+                l.role,
+                l.email,
+                who.join(", ")
+            ));
             shown += 1;
         }
     }
     if logins.len() > shown {
-        println!(
-            "  ... and {} more (see --accounts-json)",
+        out.push_str(&format!(
+            "  ... and {} more (see --accounts-json)\n",
             logins.len() - shown
-        );
+        ));
     }
-    println!();
-    println!("Open http://{listen}/ in a browser.");
+    out.push_str(&format!(
+        "\nStaff can open a chart by MRN, e.g. {} (the showcase family's infant).\n",
+        sprout_demo::showcase_mrn(0)
+    ));
+    out.push_str(&format!("\nOpen http://{listen}/ in a browser.\n"));
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }

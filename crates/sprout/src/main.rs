@@ -296,7 +296,15 @@ fn resolve(db: &DbArgs) -> anyhow::Result<Resolved> {
         .or_else(|| file.server.database_url.clone())
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
     // An unknown scheme or a bad policy is a clear error before anything else happens.
-    sprout_store_sql::Backend::from_url(&database_url)?;
+    if sprout_store_sql::Backend::from_url(&database_url)? == sprout_store_sql::Backend::Sqlite {
+        let path = database_url
+            .split_once(':')
+            .map_or("", |(_, rest)| rest.trim_start_matches("//"));
+        let path = path.split('?').next().unwrap_or_default();
+        if path.is_empty() || path.starts_with(":memory:") || path.contains("mode=memory") {
+            bail!("`{database_url}` names no database file: give a path, like sqlite://./data/sprout.db (an in-memory database would lose everything when Sprout stops)");
+        }
+    }
     file.access_policy()?;
     Ok(Resolved { file, database_url })
 }

@@ -107,7 +107,11 @@ async fn fresh(dir: &tempfile::TempDir, name: &str, postgres: bool) -> Option<Db
 /// Runs statements on the database with the triggers dropped.
 async fn tamper(db: &Db, statements: &[String]) {
     let store = open(&db.url).await;
-    for s in db.drop_triggers.split(';').chain(statements.iter().map(String::as_str)) {
+    for s in db
+        .drop_triggers
+        .split(';')
+        .chain(statements.iter().map(String::as_str))
+    {
         sqlx::query(s).execute(store.pool()).await.unwrap();
     }
     store.close().await;
@@ -145,7 +149,10 @@ async fn each_tampering_is_named(postgres: bool) {
     };
     let (ok, out) = verify(&dir, &db.url);
     assert!(ok, "{out}");
-    assert!(out.contains("audit trail intact: 6 events checked"), "{out}");
+    assert!(
+        out.contains("audit trail intact: 6 events checked"),
+        "{out}"
+    );
     let json = sprout(&dir)
         .args(["audit", "verify", "--json", "--database-url", &db.url])
         .output()
@@ -158,7 +165,9 @@ async fn each_tampering_is_named(postgres: bool) {
     drop_db(db).await;
 
     // One field of event 4 changed.
-    let db = fresh(&dir, &format!("{tag}_altered"), postgres).await.unwrap();
+    let db = fresh(&dir, &format!("{tag}_altered"), postgres)
+        .await
+        .unwrap();
     tamper(
         &db,
         &["UPDATE audit_events SET patient_id = 'someone-else' WHERE seq = 4".into()],
@@ -171,7 +180,9 @@ async fn each_tampering_is_named(postgres: bool) {
     drop_db(db).await;
 
     // Event 3 deleted.
-    let db = fresh(&dir, &format!("{tag}_deleted"), postgres).await.unwrap();
+    let db = fresh(&dir, &format!("{tag}_deleted"), postgres)
+        .await
+        .unwrap();
     tamper(&db, &["DELETE FROM audit_events WHERE seq = 3".into()]).await;
     let (ok, out) = verify(&dir, &db.url);
     assert!(!ok, "{out}");
@@ -181,7 +192,9 @@ async fn each_tampering_is_named(postgres: bool) {
 
     // A forged event slipped in after event 2: the later ones renumbered, its
     // hash computed as Sprout would (the forger knows the algorithm).
-    let db = fresh(&dir, &format!("{tag}_forged"), postgres).await.unwrap();
+    let db = fresh(&dir, &format!("{tag}_forged"), postgres)
+        .await
+        .unwrap();
     let store = open(&db.url).await;
     let before = store.audit_chain(1, 1).await.unwrap();
     store.close().await;

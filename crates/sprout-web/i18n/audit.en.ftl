@@ -1,0 +1,94 @@
+# The audit report (staff) and "who saw my record" (patients): audit_pages.rs.
+
+audit-report-title = Audit report
+audit-report-intro = Every view and change of patient information, every sign-in and every change of who may see a record. Nothing here can be edited or deleted.
+audit-filter-heading = Filter
+audit-filter-patient = Patient (MRN or Sprout id)
+audit-filter-user = User (email)
+audit-filter-action = Action
+audit-filter-any-action = Any action
+audit-filter-from = From (date)
+audit-filter-to = To (date, included)
+audit-filter-submit = Show events
+audit-filter-clear = Clear filters
+audit-filter-no-patient = No patient has that MRN or id. Check the number and try again.
+audit-filter-no-user = No account has that email. Check the address and try again.
+audit-filter-bad-date = Enter dates as year-month-day, for example 2026-03-02.
+audit-filter-bad-action = Choose an action from the list.
+audit-csv-link = Download CSV
+audit-csv-note = The download holds the events shown by these filters, in this order, at most { $max } of them. Times in the file are in UTC.
+audit-report-empty = No events match these filters.
+audit-table-caption = Audit events
+audit-col-seq = No.
+audit-col-at = Time
+audit-col-user = User
+audit-col-role = Role
+audit-col-patient = Patient
+audit-col-action = Action
+audit-col-object = What
+audit-col-outcome = Outcome
+audit-col-client = Address
+audit-col-details = Details
+audit-via = through
+audit-request = Request
+audit-detail-show = Show details
+audit-pages-label = Pages
+audit-page-prev = Previous page
+audit-page-next = Next page
+audit-showing = Events { $first } to { $last } of { $total }
+audit-showing-none = No events
+audit-date-time = { $date }, { $time }
+audit-no-user = Unknown user
+audit-who = { $name } ({ $role })
+
+audit-role-patient = Patient
+audit-role-system = Sprout
+audit-role-anonymous = Not signed in
+
+audit-action-create = Create
+audit-action-read = View
+audit-action-update = Change
+audit-action-delete = Delete
+audit-action-execute = Run
+audit-action-export = Download
+audit-action-login = Sign in
+audit-action-logout = Sign out
+audit-action-other = Other
+
+audit-outcome-success = Done
+audit-outcome-denied = Refused
+audit-outcome-failure = Failed
+audit-outcome-other = Other
+
+audit-object-summary = Summary
+audit-object-demographics = Personal details
+audit-object-vitals = Vitals and measurements
+audit-object-immunizations = Immunizations
+audit-object-medications = Medications
+audit-object-allergies = Allergies
+audit-object-problems = Health problems
+audit-object-visit-summaries = Visits
+audit-object-lab-results = Lab results
+audit-object-clinical-notes = Clinical notes
+audit-object-documents = Documents
+audit-object-appointments = Appointments
+audit-object-messages = Messages
+audit-object-billing = Billing
+audit-object-proxies = Who can see the record
+audit-object-proxy-explain = Why a person sees what they see
+audit-object-proxy-relationship = Access of a parent or guardian
+audit-object-patient-search = Patient search
+audit-object-access-log = Who saw the record
+audit-object-audit-report = Audit report
+audit-object-session = Sign-in
+
+audit-access-log-title = Who saw my record
+audit-access-log-intro = Everyone who opened your record, and when: practice staff with their role, and the people you share your record with.
+audit-access-log-intro-teen = Everyone who opened your record, and when: practice staff with their role, and the people you share your record with, with the part of your record each of them looked at.
+audit-access-log-empty = Nobody else has opened your record yet.
+audit-access-looked-at = Looked at:
+audit-tab-access-log = Who saw my record
+
+audit-staff-link-heading = Audit report
+audit-staff-link-body = Who viewed or changed what, and when. Filter by patient, user, action and dates, or download it.
+audit-staff-link = Open the audit report

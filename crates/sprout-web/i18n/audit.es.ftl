@@ -1,0 +1,94 @@
+# El informe de auditoría (personal) y «quién vio mi expediente» (pacientes): audit_pages.rs.
+
+audit-report-title = Informe de auditoría
+audit-report-intro = Cada consulta y cambio de información de pacientes, cada inicio de sesión y cada cambio de quién puede ver un expediente. Nada de esto se puede modificar ni borrar.
+audit-filter-heading = Filtrar
+audit-filter-patient = Paciente (número de expediente o id de Sprout)
+audit-filter-user = Usuario (correo electrónico)
+audit-filter-action = Acción
+audit-filter-any-action = Cualquier acción
+audit-filter-from = Desde (fecha)
+audit-filter-to = Hasta (fecha, incluida)
+audit-filter-submit = Mostrar eventos
+audit-filter-clear = Quitar filtros
+audit-filter-no-patient = Ningún paciente tiene ese número o id. Revise el número e inténtelo de nuevo.
+audit-filter-no-user = Ninguna cuenta tiene ese correo. Revise la dirección e inténtelo de nuevo.
+audit-filter-bad-date = Escriba las fechas como año-mes-día, por ejemplo 2026-03-02.
+audit-filter-bad-action = Elija una acción de la lista.
+audit-csv-link = Descargar CSV
+audit-csv-note = La descarga contiene los eventos de estos filtros, en este orden, como máximo { $max }. Las horas del archivo están en UTC.
+audit-report-empty = Ningún evento coincide con estos filtros.
+audit-table-caption = Eventos de auditoría
+audit-col-seq = N.º
+audit-col-at = Hora
+audit-col-user = Usuario
+audit-col-role = Función
+audit-col-patient = Paciente
+audit-col-action = Acción
+audit-col-object = Qué
+audit-col-outcome = Resultado
+audit-col-client = Dirección
+audit-col-details = Detalles
+audit-via = mediante
+audit-request = Solicitud
+audit-detail-show = Ver detalles
+audit-pages-label = Páginas
+audit-page-prev = Página anterior
+audit-page-next = Página siguiente
+audit-showing = Eventos { $first } a { $last } de { $total }
+audit-showing-none = Ningún evento
+audit-date-time = { $date }, { $time }
+audit-no-user = Usuario desconocido
+audit-who = { $name } ({ $role })
+
+audit-role-patient = Paciente
+audit-role-system = Sprout
+audit-role-anonymous = Sin iniciar sesión
+
+audit-action-create = Crear
+audit-action-read = Ver
+audit-action-update = Cambiar
+audit-action-delete = Borrar
+audit-action-execute = Ejecutar
+audit-action-export = Descargar
+audit-action-login = Iniciar sesión
+audit-action-logout = Cerrar sesión
+audit-action-other = Otra
+
+audit-outcome-success = Hecho
+audit-outcome-denied = Rechazado
+audit-outcome-failure = Falló
+audit-outcome-other = Otro
+
+audit-object-summary = Resumen
+audit-object-demographics = Datos personales
+audit-object-vitals = Signos vitales y medidas
+audit-object-immunizations = Vacunas
+audit-object-medications = Medicamentos
+audit-object-allergies = Alergias
+audit-object-problems = Problemas de salud
+audit-object-visit-summaries = Consultas
+audit-object-lab-results = Resultados de laboratorio
+audit-object-clinical-notes = Notas clínicas
+audit-object-documents = Documentos
+audit-object-appointments = Citas
+audit-object-messages = Mensajes
+audit-object-billing = Facturación
+audit-object-proxies = Quién puede ver el expediente
+audit-object-proxy-explain = Por qué una persona ve lo que ve
+audit-object-proxy-relationship = Acceso de un padre, madre o tutor
+audit-object-patient-search = Búsqueda de paciente
+audit-object-access-log = Quién vio el expediente
+audit-object-audit-report = Informe de auditoría
+audit-object-session = Inicio de sesión
+
+audit-access-log-title = Quién vio mi expediente
+audit-access-log-intro = Todas las personas que abrieron su expediente, y cuándo: el personal del consultorio con su función, y las personas con quienes usted lo comparte.
+audit-access-log-intro-teen = Todas las personas que abrieron su expediente, y cuándo: el personal del consultorio con su función, y las personas con quienes usted lo comparte, con la parte del expediente que miró cada una.
+audit-access-log-empty = Nadie más ha abierto su expediente todavía.
+audit-access-looked-at = Miró:
+audit-tab-access-log = Quién vio mi expediente
+
+audit-staff-link-heading = Informe de auditoría
+audit-staff-link-body = Quién vio o cambió qué, y cuándo. Filtre por paciente, usuario, acción y fechas, o descárguelo.
+audit-staff-link = Abrir el informe de auditoría

@@ -1,0 +1,265 @@
+//! Every route that reads patient data writes exactly one read event (`read`,
+//! or `export` for a download) for the right patient, and nothing else reads
+//! patient data unseen: the table below is checked against the routes the
+//! source declares, so a new route cannot be added without joining it.
+
+mod audit_support;
+mod common;
+
+use audit_support::{add_staff, add_teen, events_of, request_id, signed_in};
+use common::{Browser, Page, ADMIN_EMAIL, NURSE_EMAIL, PARENT_EMAIL};
+use reqwest::StatusCode;
+use std::collections::BTreeSet;
+
+/// The GET routes (axum templates) that read patient data, as the source
+/// declares them.
+const READING_ROUTES: [&str; 11] = [
+    "/patients/{id}",
+    "/patients/{id}/{section}",
+    "/patients/{id}/growth",
+    "/patients/{id}/immunizations",
+    "/patients/{id}/immunizations/due",
+    "/patients/{id}/immunizations/record.pdf",
+    "/patients/{id}/proxies",
+    "/patients/{id}/proxies/{rel}/{action}",
+    "/patients/{id}/access-log",
+    "/staff/audit",
+    "/staff/audit.csv",
+];
+
+/// GET routes that read no patient data (besides `/static/...` files).
+const OTHER_GET_ROUTES: [&str; 3] = ["/", "/login", "/healthz"];
+
+/// The routes `src/` declares: (path template, has a GET handler).
+fn declared_routes() -> Vec<(String, bool)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find(".route(") {
+            rest = &rest[i + ".route(".len()..];
+            let Some(q) = rest.find('"') else { break };
+            let lit = &rest[q + 1..];
+            let end = lit.find('"').unwrap();
+            let template = lit[..end].to_owned();
+            // The handlers: up to the next route (or the end of the builder).
+            let scope_end = lit.find(".route(").unwrap_or(lit.len());
+            let scope = &lit[..scope_end];
+            let has_get = scope.contains("get(");
+            out.push((template, has_get));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_table_names_every_get_route() {
+    let declared = declared_routes();
+    assert!(
+        declared.len() > 10,
+        "the source scan found too few routes: {declared:?}"
+    );
+    let known: BTreeSet<&str> = READING_ROUTES
+        .iter()
+        .chain(OTHER_GET_ROUTES.iter())
+        .copied()
+        .collect();
+    for (template, has_get) in &declared {
+        if *has_get && !template.starts_with("/static/") {
+            assert!(
+                known.contains(template.as_str()),
+                "GET {template} is not in this test's tables: does it read patient data?"
+            );
+        }
+    }
+    for r in READING_ROUTES {
+        assert!(
+            declared.iter().any(|(t, g)| t == r && *g),
+            "{r} is no longer a GET route: update the table"
+        );
+    }
+}
+
+/// One request and the patient its read event must name.
+struct Case {
+    route: &'static str,
+    who: &'static str,
+    path: String,
+    patient: sprout_domain::PatientId,
+    action: &'static str,
+}
+
+#[tokio::test]
+async fn each_reading_route_writes_exactly_one_read_event_for_its_patient() {
+    let app = common::start().await;
+    add_staff(&app).await;
+    let teen = add_teen(&app).await;
+    let ana = app.ana.to_string();
+    let ben = app.ben.to_string();
+    let tina = teen.id.to_string();
+
+    let mut cases = Vec::new();
+    let mut case = |route, who, path: String, patient: &sprout_domain::PatientId, action| {
+        cases.push(Case {
+            route,
+            who,
+            path,
+            patient: patient.clone(),
+            action,
+        });
+    };
+    case(
+        "/patients/{id}",
+        PARENT_EMAIL,
+        format!("/patients/{ana}"),
+        &app.ana,
+        "read",
+    );
+    for slug in [
+        "vitals",
+        "immunizations",
+        "medications",
+        "allergies",
+        "problems",
+        "visits",
+        "lab-results",
+    ] {
+        case(
+            "/patients/{id}/{section}",
+            PARENT_EMAIL,
+            format!("/patients/{ben}/{slug}"),
+            &app.ben,
+            "read",
+        );
+    }
+    case(
+        "/patients/{id}/growth",
+        PARENT_EMAIL,
+        format!("/patients/{ana}/growth"),
+        &app.ana,
+        "read",
+    );
+    case(
+        "/patients/{id}/immunizations",
+        NURSE_EMAIL,
+        format!("/patients/{ana}/immunizations"),
+        &app.ana,
+        "read",
+    );
+    case(
+        "/patients/{id}/immunizations/due",
+        PARENT_EMAIL,
+        format!("/patients/{ana}/immunizations/due"),
+        &app.ana,
+        "read",
+    );
+    case(
+        "/patients/{id}/immunizations/record.pdf",
+        PARENT_EMAIL,
+        format!("/patients/{ana}/immunizations/record.pdf"),
+        &app.ana,
+        "export",
+    );
+    case(
+        "/patients/{id}/proxies",
+        audit_support::FRONT_DESK_EMAIL,
+        format!("/patients/{ana}/proxies"),
+        &app.ana,
+        "read",
+    );
+    case(
+        "/patients/{id}/proxies",
+        audit_support::TEEN_EMAIL,
+        format!("/patients/{tina}/proxies"),
+        &teen.id,
+        "read",
+    );
+    case(
+        "/patients/{id}/proxies/{rel}/{action}",
+        audit_support::CLINICIAN_EMAIL,
+        format!("/patients/{tina}/proxies/{}/explain", teen.rel.id),
+        &teen.id,
+        "read",
+    );
+    case(
+        "/patients/{id}/access-log",
+        audit_support::TEEN_EMAIL,
+        format!("/patients/{tina}/access-log"),
+        &teen.id,
+        "read",
+    );
+    case(
+        "/staff/audit",
+        ADMIN_EMAIL,
+        "/staff/audit?patient=MRN-ANA".into(),
+        &app.ana,
+        "read",
+    );
+    case(
+        "/staff/audit.csv",
+        audit_support::CLINICIAN_EMAIL,
+        format!("/staff/audit.csv?patient={ben}"),
+        &app.ben,
+        "export",
+    );
+
+    // Every reading route is exercised.
+    for r in READING_ROUTES {
+        assert!(cases.iter().any(|c| c.route == r), "no case for {r}");
+    }
+
+    let mut browsers: Vec<(&str, Browser)> = Vec::new();
+    for c in &cases {
+        if !browsers.iter().any(|(w, _)| *w == c.who) {
+            browsers.push((c.who, signed_in(&app, c.who).await));
+        }
+        let b = &browsers.iter().find(|(w, _)| *w == c.who).unwrap().1;
+        let page: Page = b.get(&c.path).await;
+        assert_eq!(
+            page.status,
+            StatusCode::OK,
+            "{} as {}: {}",
+            c.path,
+            c.who,
+            page.body
+        );
+        let events = events_of(&app, &request_id(&page)).await;
+        let reads: Vec<_> = events
+            .iter()
+            .filter(|e| matches!(e.action.as_str(), "read" | "export"))
+            .collect();
+        assert_eq!(reads.len(), 1, "{}: {events:#?}", c.path);
+        assert_eq!(
+            events.len(),
+            1,
+            "{}: nothing else is written: {events:#?}",
+            c.path
+        );
+        let e = reads[0];
+        assert_eq!(e.action, c.action, "{}", c.path);
+        assert_eq!(e.patient_id.as_ref(), Some(&c.patient), "{}", c.path);
+        assert_eq!(e.outcome, "success", "{}", c.path);
+        assert!(e.account_id.is_some(), "{}", c.path);
+        assert!(e.client_addr.is_some(), "{}: client address", c.path);
+    }
+
+    // A staff search by MRN (a POST) is one read of the patient found.
+    let nurse = &browsers.iter().find(|(w, _)| *w == NURSE_EMAIL).unwrap().1;
+    let home = nurse.get("/").await;
+    let found = nurse
+        .post("/find", &[("csrf", &home.csrf()), ("mrn", "MRN-CARA")])
+        .await;
+    assert_eq!(found.status, StatusCode::SEE_OTHER);
+    let events = events_of(&app, &request_id(&found)).await;
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].action, "read");
+    assert_eq!(events[0].object_type, "patient-search");
+    assert_eq!(events[0].patient_id.as_ref(), Some(&app.cara));
+
+    audit_support::assert_chain_intact(&app).await;
+}
