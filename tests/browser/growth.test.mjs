@@ -97,7 +97,8 @@ for (const viewport of [{ width: 1280, height: 900, name: 'desktop' }, { width: 
       assert.ok(chart.width <= viewport.width, `chart ${chart.width}px wide`);
       // Its text alternative: the table of measurements with percentiles.
       const table = page.locator('table.growth-table').first();
-      assert.match(await table.innerText(), /percentile|Not computed/);
+      assert.match(await table.innerText(), /Percentile/);
+      assert.match(await table.innerText(), /\d+(st|nd|rd|th)\t|Not computed/);
       assert.match(await table.innerText(), /kg|cm/);
       await shot(page, `${viewport.name}-growth`);
       await context.close();

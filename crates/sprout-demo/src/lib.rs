@@ -31,6 +31,9 @@ pub const DEMO_PASSWORD: &str = "sprout-demo-2026";
 /// The practice's name in the demo.
 pub const DEMO_PRACTICE: &str = "Sprout Pediatrics (demo)";
 
+/// The demo practice's address.
+pub const DEMO_ADDRESS: &str = "120 Orchard Lane, Springfield, MA 01103 · (555) 010-2000";
+
 /// Who a demo login is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DemoRole {
@@ -394,7 +397,14 @@ impl Generator {
                 practitioner: Some("Dr. Alex Rivera".into()),
                 location: Some(DEMO_PRACTICE.into()),
             }));
-            let age_m = months as f64;
+            // A baby born early grows along the curve of their corrected age
+            // (age minus the weeks born before 40) until 2 years.
+            let early_weeks = p.gestation_weeks.map_or(0.0, |w| (40.0 - f64::from(w)).max(0.0));
+            let age_m = if months < 24 {
+                (months as f64 - early_weeks / 4.345).max(0.0)
+            } else {
+                months as f64
+            };
             let height = schedule::median_height_cm(age_m, female) * (1.0 + 0.042 * z_height);
             let weight = schedule::median_weight_kg(age_m, female) * (1.0 + 0.11 * z_weight);
             let lying = months < 24;

@@ -38,6 +38,8 @@ pub struct FileConfig {
 pub struct PracticeSection {
     /// The practice's name, shown on every page.
     pub name: Option<String>,
+    /// Postal address on one line, printed on records (the immunization PDF).
+    pub address: Option<String>,
     /// IANA time zone of the practice (`America/New_York`); "today" is a date there.
     pub time_zone: Option<String>,
 }

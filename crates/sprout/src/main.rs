@@ -407,6 +407,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let mut cfg = web_config(&r.file)?;
             if r.file.practice.name.is_none() {
                 cfg.practice_name = sprout_demo::DEMO_PRACTICE.to_owned();
+                cfg.practice_address = Some(sprout_demo::DEMO_ADDRESS.to_owned());
             }
             let fixed_today = match today.as_deref() {
                 Some(t) => Some(
