@@ -203,6 +203,10 @@ impl Generator {
                 16 * 365 + 100,
                 18 * 365 + 60,
             ]
+        } else if n == 2 {
+            // A 7-year-old and a 14-year-old with his own login who approved his
+            // parents (the audit trail's "who saw my record" is shown with him).
+            vec![7 * 365 + 100, 14 * 365 + 50]
         } else {
             let count = self.rng.random_range(1..=4);
             let mut ages: Vec<i64> = (0..count)
@@ -292,7 +296,7 @@ impl Generator {
             };
             let age_years = age_days / 365;
             // Teenagers of the showcase family have their own logins.
-            if n == 1 && age_years >= 12 {
+            if n <= 2 && age_years >= 12 {
                 fam.accounts.push(DemoAccount {
                     id: AccountId::from_random(self.random_bytes()),
                     role: DemoRole::Patient,
@@ -312,10 +316,10 @@ impl Generator {
             // lets her do it), and most teenagers of other families have.
             let twelfth = sprout_domain::age::date_of_age(birth, 12, Default::default());
             let approved_on = if (12..18).contains(&age_years) {
-                let approve = if n == 1 {
-                    age_years == 16
-                } else {
-                    self.rng.random_bool(0.8)
+                let approve = match n {
+                    1 => age_years == 16,
+                    2 => true,
+                    _ => self.rng.random_bool(0.8),
                 };
                 approve.then(|| {
                     let after = self.rng.random_range(1..60);
@@ -399,7 +403,9 @@ impl Generator {
             }));
             // A baby born early grows along the curve of their corrected age
             // (age minus the weeks born before 40) until 2 years.
-            let early_weeks = p.gestation_weeks.map_or(0.0, |w| (40.0 - f64::from(w)).max(0.0));
+            let early_weeks = p
+                .gestation_weeks
+                .map_or(0.0, |w| (40.0 - f64::from(w)).max(0.0));
             let age_m = if months < 24 {
                 (months as f64 - early_weeks / 4.345).max(0.0)
             } else {

@@ -74,7 +74,11 @@ fn kind(e: &AuditEvent) -> (Value, Option<Value>, &'static str) {
             "read" | "export" => "R",
             _ => "U",
         };
-        return (coding(DCM, "110136", "Security Roles Changed"), None, action);
+        return (
+            coding(DCM, "110136", "Security Roles Changed"),
+            None,
+            action,
+        );
     }
     match e.action.as_str() {
         "read" => rest("read", "R"),

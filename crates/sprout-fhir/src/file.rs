@@ -6,14 +6,24 @@
 //! around one store look-up:
 //!
 //! 1. [`FhirFile::parse`] parses the bytes (once) and rejects a file that is not
-//!    JSON, not a FHIR R4 resource, or a structurally broken Bundle.
+//!    JSON, not a FHIR R4 resource, a structurally broken Bundle, or a Bundle
+//!    with an entry that is not a FHIR R4 resource (a `resourceType` FHIR does
+//!    not define).
 //!    [`FhirFile::patient_source_ids`] lists the Patient ids the file names, so
 //!    the caller can ask the store which of them are already stored.
 //! 2. [`FhirFile::map`] turns the file into an [`ImportBatch`] plus the skipped
 //!    resources with their reasons, taking new Sprout ids from the caller's
-//!    generator (the mapping has no randomness of its own).
+//!    generator (the mapping has no randomness of its own). Every kept
+//!    resource is read through checked readers; one that breaks FHIR R4 where
+//!    Sprout reads it (a `dateTime` that is no dateTime, a decimal written as
+//!    a string, a required element missing) rejects the whole file, with the
+//!    resource, the element and the problem named. Only resources FHIR allows
+//!    but Sprout cannot keep are skipped: types Sprout does not keep,
+//!    Observations of other categories, a patient neither in the file nor
+//!    stored, a Patient without a full birth date...
 
-use crate::map::{self, clip, Reason};
+use crate::json::Invalid;
+use crate::map::{self, clip, NotMapped, Reason};
 use crate::reference::{parse_reference, Entry, FileIndex, Target};
 use crate::report::Skipped;
 use crate::resource_types::is_r4_resource_type;
@@ -82,6 +92,17 @@ pub enum FileError {
     /// A Bundle whose shape breaks FHIR (entry not an array...).
     #[error("broken Bundle: {0}")]
     BrokenBundle(String),
+    /// A Bundle entry whose resource is not a FHIR R4 resource: no
+    /// `resourceType`, or one FHIR R4 does not define (`Banana`).
+    #[error("not a FHIR resource: Bundle.entry[{index}] {resource}: {problem}")]
+    EntryNotAResource {
+        /// Position in `Bundle.entry`.
+        index: usize,
+        /// The entry's resource as `Type/id` (or what of it there is).
+        resource: String,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 impl FileError {
@@ -115,9 +136,12 @@ pub struct MappedFile {
     pub batch: ImportBatch,
     /// Resources not stored, with reasons, in file order.
     pub skipped: Vec<Skipped>,
-    /// Why the whole file is to be rejected: set for a single-resource file
-    /// whose one kept resource was dropped ("Immunization example: patient
-    /// Patient/example is neither in this file nor already stored").
+    /// Why the whole file is to be rejected; then `batch` and `skipped` are
+    /// empty. Set when a kept resource breaks FHIR R4 ("Immunization/imm-1:
+    /// occurrenceDateTime \"not-a-date\" is not a FHIR dateTime"), and for a
+    /// single-resource file whose one kept resource was dropped ("Immunization
+    /// example: patient Patient/example is neither in this file nor already
+    /// stored").
     pub rejection: Option<String>,
 }
 
@@ -135,8 +159,8 @@ impl FhirFile {
     /// # Errors
     /// [`FileError`] when the bytes are not JSON, the top level is not a FHIR R4
     /// resource, or it is a Bundle whose type is not imported or whose `entry`
-    /// is not an array of objects (each with an object `resource` and a string
-    /// `fullUrl` when present).
+    /// is not an array of objects (each with an object `resource` whose
+    /// `resourceType` is a FHIR R4 type, and a string `fullUrl`, when present).
     pub fn parse(bytes: &[u8]) -> Result<Self, FileError> {
         let root: Value = serde_json::from_slice(bytes).map_err(|e| FileError::from_json(&e))?;
         Self::from_value(root)
@@ -175,21 +199,26 @@ impl FhirFile {
         self.is_bundle
     }
 
-    /// The resources of the file, plus entries skipped before any mapping
-    /// (no resource, no or unknown `resourceType`).
+    /// The resources of the file, plus entries without a resource (a `DELETE`
+    /// in a transaction), skipped. [`FhirFile::from_value`] has checked that
+    /// every entry's resource has a FHIR R4 `resourceType`.
     fn entries(&self) -> (Vec<Entry<'_>>, Vec<Skipped>) {
         let mut skipped = Vec::new();
         if !self.is_bundle {
-            let ty = self.root["resourceType"].as_str().unwrap_or_default();
             let entry = Entry {
                 index: 0,
+                in_bundle: false,
                 full_url: None,
                 resource: &self.root,
-                resource_type: ty,
+                resource_type: type_of(&self.root),
             };
             return (vec![entry], skipped);
         }
-        let raw = crate::json::array_at(&self.root, "entry");
+        let raw = self
+            .root
+            .get("entry")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
         let mut entries = Vec::with_capacity(raw.len());
         for (index, e) in raw.iter().enumerate() {
             let full_url = e.get("fullUrl").and_then(Value::as_str);
@@ -201,24 +230,13 @@ impl FhirFile {
                 });
                 continue;
             };
-            match resource.get("resourceType").and_then(Value::as_str) {
-                Some(ty) if is_r4_resource_type(ty) => entries.push(Entry {
-                    index,
-                    full_url,
-                    resource,
-                    resource_type: ty,
-                }),
-                other => skipped.push(Skipped {
-                    resource_type: other.map(clip).unwrap_or_default(),
-                    id: crate::json::string_at(resource, "id").or(full_url.map(str::to_owned)),
-                    reason: match other {
-                        Some(ty) => {
-                            format!("resourceType `{}` is not a FHIR R4 resource type", clip(ty))
-                        }
-                        None => format!("Bundle.entry[{index}].resource has no resourceType"),
-                    },
-                }),
-            }
+            entries.push(Entry {
+                index,
+                in_bundle: true,
+                full_url,
+                resource,
+                resource_type: type_of(resource),
+            });
         }
         (entries, skipped)
     }
@@ -251,14 +269,33 @@ impl FhirFile {
     /// 16 random bytes for each new Patient and item id.
     ///
     /// Skipped, with a reason: resource types Sprout does not keep, Observations
-    /// of other categories, resources breaking a rule Sprout relies on (see
-    /// [`crate::map`]), resources whose patient is neither in the file (and kept)
-    /// nor stored, and repeats of a resource already met in the file.
+    /// of other categories, resources lacking what Sprout needs where FHIR
+    /// allows that (see [`crate::map`]), resources whose patient is neither in
+    /// the file (and kept) nor stored, and repeats of a resource already met in
+    /// the file. Rejected as a whole ([`MappedFile::rejection`]): a file with a
+    /// kept resource that breaks FHIR R4 where Sprout reads it (every kept
+    /// resource is read, skipped or not), and a single-resource file whose
+    /// resource is dropped.
     pub fn map(
         &self,
         stored: &BTreeMap<String, PatientId>,
         new_id: &mut dyn FnMut() -> [u8; 16],
     ) -> MappedFile {
+        match self.map_checked(stored, new_id) {
+            Ok(mapped) => mapped,
+            Err(rejection) => MappedFile {
+                rejection: Some(rejection),
+                ..MappedFile::default()
+            },
+        }
+    }
+
+    /// [`FhirFile::map`], with the file's rejection as the error.
+    fn map_checked(
+        &self,
+        stored: &BTreeMap<String, PatientId>,
+        new_id: &mut dyn FnMut() -> [u8; 16],
+    ) -> Result<MappedFile, String> {
         let (entries, mut skipped) = self.entries();
         let index = FileIndex::new(entries);
         let mut batch = ImportBatch::default();
@@ -266,6 +303,8 @@ impl FhirFile {
         // Patients of this file that were kept, by source id.
         let mut kept_patients: HashMap<&str, PatientId> = HashMap::new();
         let mut dropped_kept_resource: Option<String> = None;
+        // Ids for resources that are read (to check them) but not kept.
+        let unused_patient = || PatientId::from_random([0; 16]);
 
         let mut skip = |e: &Entry<'_>, id: Option<&str>, reason: Reason, kept: bool| {
             if kept && dropped_kept_resource.is_none() {
@@ -288,7 +327,23 @@ impl FhirFile {
             .iter()
             .filter(|e| e.resource_type == "Patient")
         {
-            let Some(source_id) = e.source_id() else {
+            crate::json::resource_id(e.resource).map_err(|i| rejection(e, i))?;
+            let source_id = e.source_id();
+            let first = source_id.is_some_and(|s| seen.insert(("Patient", s)));
+            let id = match source_id {
+                Some(s) if first => stored
+                    .get(s)
+                    .cloned()
+                    .unwrap_or_else(|| PatientId::from_random(new_id())),
+                _ => unused_patient(),
+            };
+            let mapped = match map::patient(e.resource, id.clone(), source_id.unwrap_or_default())
+            {
+                Err(NotMapped::Invalid(i)) => return Err(rejection(e, i)),
+                Err(NotMapped::Skip(reason)) => Err(reason),
+                Ok(p) => Ok(p),
+            };
+            let Some(source_id) = source_id else {
                 let reason = format!(
                     "Bundle.entry[{}]: Patient has neither id nor fullUrl",
                     e.index
@@ -296,15 +351,11 @@ impl FhirFile {
                 skip(e, None, reason, true);
                 continue;
             };
-            if !seen.insert(("Patient", source_id)) {
+            if !first {
                 skip(e, Some(source_id), repeat_reason(e.resource_type), true);
                 continue;
             }
-            let id = stored
-                .get(source_id)
-                .cloned()
-                .unwrap_or_else(|| PatientId::from_random(new_id()));
-            match map::patient(e.resource, id.clone(), source_id) {
+            match mapped {
                 Ok(p) => {
                     kept_patients.insert(source_id, id);
                     batch.patients.push(p);
@@ -324,26 +375,21 @@ impl FhirFile {
                 skip(e, source_id, reason, false);
                 continue;
             };
+            crate::json::resource_id(e.resource).map_err(|i| rejection(e, i))?;
             if e.resource_type == "Observation" {
-                if let Err(reason) = map::observation_category(e.resource) {
-                    skip(e, source_id, reason, false);
-                    continue;
+                match map::observation_category(e.resource) {
+                    Ok(_) => {}
+                    Err(NotMapped::Invalid(i)) => return Err(rejection(e, i)),
+                    Err(NotMapped::Skip(reason)) => {
+                        skip(e, source_id, reason, false);
+                        continue;
+                    }
                 }
             }
-            let Some(source_id) = source_id else {
-                let reason = format!(
-                    "Bundle.entry[{}]: {} has neither id nor fullUrl",
-                    e.index, e.resource_type
-                );
-                skip(e, None, reason, true);
-                continue;
-            };
-            if !seen.insert((e.resource_type, source_id)) {
-                skip(e, Some(source_id), repeat_reason(e.resource_type), true);
-                continue;
-            }
+            let first = source_id.is_some_and(|s| seen.insert((e.resource_type, s)));
             let patient_id = match patient_ref(e, element, &index) {
-                Err(reason) => Err(reason),
+                Err(NotMapped::Invalid(i)) => return Err(rejection(e, i)),
+                Err(NotMapped::Skip(reason)) => Err(reason),
                 Ok(PatientRef::InFile(p)) => kept_patients
                     .get(p)
                     .or_else(|| stored.get(p))
@@ -358,39 +404,71 @@ impl FhirFile {
                     )
                 }),
             };
-            let patient_id = match patient_id {
-                Ok(p) => p,
-                Err(reason) => {
-                    skip(e, Some(source_id), reason, true);
-                    continue;
-                }
-            };
+            let labels = crate::labels::labels_of(e.resource).map_err(|i| rejection(e, i))?;
+            // Read every kept resource, so one that breaks FHIR rejects the
+            // file even when it would be skipped; draw an id only for one
+            // that can be kept.
+            let keepable = first && patient_id.is_ok();
             let meta = ItemMeta {
-                id: ItemId::from_random(new_id()),
-                patient_id,
-                source_id: source_id.to_owned(),
-                labels: crate::labels::labels_of(e.resource),
+                id: ItemId::from_random(if keepable { new_id() } else { [0; 16] }),
+                patient_id: patient_id.clone().unwrap_or_else(|_| unused_patient()),
+                source_id: source_id.unwrap_or_default().to_owned(),
+                labels,
             };
-            match map::item(e.resource_type, e.resource, meta, &index) {
+            let mapped = match map::item(e.resource_type, e.resource, meta, &index) {
+                Err(NotMapped::Invalid(i)) => return Err(rejection(e, i)),
+                Err(NotMapped::Skip(reason)) => Err(reason),
+                Ok(item) => Ok(item),
+            };
+            let Some(source_id) = source_id else {
+                let reason = format!(
+                    "Bundle.entry[{}]: {} has neither id nor fullUrl",
+                    e.index, e.resource_type
+                );
+                skip(e, None, reason, true);
+                continue;
+            };
+            if !first {
+                skip(e, Some(source_id), repeat_reason(e.resource_type), true);
+                continue;
+            }
+            match patient_id.and(mapped) {
                 Ok(item) => batch.items.push(item),
                 Err(reason) => skip(e, Some(source_id), reason, true),
             }
         }
 
-        let rejection = if self.is_bundle {
-            None
-        } else {
-            dropped_kept_resource
-        };
-        if rejection.is_some() {
-            skipped.clear();
+        if !self.is_bundle {
+            if let Some(reason) = dropped_kept_resource {
+                return Err(reason);
+            }
         }
-        MappedFile {
+        Ok(MappedFile {
             batch,
             skipped,
-            rejection,
-        }
+            rejection: None,
+        })
     }
+}
+
+/// The rejection of a file for a resource that breaks FHIR:
+/// `Immunization/imm-1: occurrenceDateTime "not-a-date" is not a FHIR dateTime`
+/// (`Immunization in Bundle.entry[3]: ...` when it has no id).
+fn rejection(e: &Entry<'_>, invalid: Invalid) -> String {
+    let resource = match e.resource.get("id").and_then(Value::as_str) {
+        Some(id) => format!("{}/{}", e.resource_type, clip(id)),
+        None if e.in_bundle => format!("{} in Bundle.entry[{}]", e.resource_type, e.index),
+        None => e.resource_type.to_owned(),
+    };
+    format!("{resource}: {invalid}")
+}
+
+/// A resource's `resourceType` (checked by [`FhirFile::from_value`]).
+fn type_of(resource: &Value) -> &str {
+    resource
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// The reason for a second entry with the same type and id.
@@ -398,28 +476,43 @@ fn repeat_reason(resource_type: &str) -> Reason {
     format!("another {resource_type} with this id comes earlier in this file")
 }
 
+/// Whether FHIR requires the element naming the patient of a kept type:
+/// `Immunization.patient`, `AllergyIntolerance.patient`,
+/// `MedicationRequest.subject` and `Condition.subject` are 1..1;
+/// `Observation.subject` and `Encounter.subject` are 0..1.
+fn patient_element_required(resource_type: &str) -> bool {
+    matches!(
+        resource_type,
+        "Immunization" | "AllergyIntolerance" | "MedicationRequest" | "Condition"
+    )
+}
+
 /// Where the patient of kept resource `e` is, read from `element`.
 ///
 /// # Errors
-/// A reason when there is no readable reference or it names something other
-/// than a Patient.
+/// [`NotMapped::Skip`] when there is no readable reference (FHIR allows one
+/// by identifier only, or none where the element is optional) or it names
+/// something other than a Patient; [`NotMapped::Invalid`] when a required
+/// element is missing or the element is not a Reference.
 fn patient_ref<'a>(
     e: &Entry<'a>,
     element: &str,
     index: &FileIndex<'a>,
-) -> Result<PatientRef<'a>, Reason> {
-    let reference = e
-        .resource
-        .get(element)
-        .and_then(|r| crate::json::str_at(r, "reference"))
-        .ok_or_else(|| format!("{} has no {element} reference", e.resource_type))?;
+) -> Result<PatientRef<'a>, NotMapped> {
+    let found = crate::json::reference(e.resource, element)?;
+    if found.is_none() && patient_element_required(e.resource_type) {
+        return Err(Invalid::missing(element).into());
+    }
+    let reference = found.and_then(|r| r.reference).ok_or_else(|| {
+        NotMapped::Skip(format!("{} has no {element} reference", e.resource_type))
+    })?;
     if let Some(target) = index.find(reference) {
         return match (target.resource_type, target.source_id()) {
             ("Patient", Some(id)) => Ok(PatientRef::InFile(id)),
-            (ty, id) => Err(format!(
+            (ty, id) => Err(NotMapped::Skip(format!(
                 "{element} {ty}/{} is not a Patient",
                 clip(id.unwrap_or_default())
-            )),
+            ))),
         };
     }
     match parse_reference(reference) {
@@ -430,11 +523,14 @@ fn patient_ref<'a>(
         Target::Outside {
             resource_type: Some(ty),
             id,
-        } => Err(format!("{element} {ty}/{} is not a Patient", clip(id))),
-        Target::Contained | Target::Unreadable => Err(format!(
+        } => Err(NotMapped::Skip(format!(
+            "{element} {ty}/{} is not a Patient",
+            clip(id)
+        ))),
+        Target::Contained | Target::Unreadable => Err(NotMapped::Skip(format!(
             "{element} reference `{}` does not name a Patient",
             clip(reference)
-        )),
+        ))),
     }
 }
 
@@ -477,11 +573,50 @@ fn check_bundle(root: &Value) -> Result<(), FileError> {
                 "Bundle.entry[{i}].resource is not an object"
             )));
         }
-        if e.get("fullUrl").is_some_and(|u| !u.is_string()) {
-            return Err(FileError::BrokenBundle(format!(
-                "Bundle.entry[{i}].fullUrl is not a string"
-            )));
+        let full_url = match e.get("fullUrl") {
+            None => None,
+            Some(Value::String(u)) => Some(u.as_str()),
+            Some(_) => {
+                return Err(FileError::BrokenBundle(format!(
+                    "Bundle.entry[{i}].fullUrl is not a string"
+                )))
+            }
+        };
+        if let Some(resource) = e.get("resource") {
+            check_entry_type(i, full_url, resource)?;
         }
     }
     Ok(())
+}
+
+/// Checks that a Bundle entry's resource has a FHIR R4 `resourceType`. A type
+/// FHIR defines but Sprout does not keep (`Claim`) passes: it is skipped later.
+fn check_entry_type(index: usize, full_url: Option<&str>, resource: &Value) -> Result<(), FileError> {
+    let id = resource.get("id").and_then(Value::as_str).map(clip);
+    let (resource_label, problem) = match resource.get("resourceType") {
+        Some(Value::String(ty)) if is_r4_resource_type(ty) => return Ok(()),
+        Some(Value::String(ty)) => (
+            match &id {
+                Some(id) => format!("{}/{id}", clip(ty)),
+                None => clip(ty),
+            },
+            format!("resourceType {:?} is not a FHIR R4 resource type", clip(ty)),
+        ),
+        found => (
+            match (&id, full_url) {
+                (Some(id), _) => format!("(id {id})"),
+                (None, Some(url)) => format!("(fullUrl {})", clip(url)),
+                (None, None) => "(no id)".to_owned(),
+            },
+            match found {
+                None => "resourceType is missing".to_owned(),
+                Some(other) => format!("resourceType {} is not a string", clip(&other.to_string())),
+            },
+        ),
+    };
+    Err(FileError::EntryNotAResource {
+        index,
+        resource: resource_label,
+        problem,
+    })
 }

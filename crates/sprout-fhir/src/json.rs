@@ -26,9 +26,6 @@ use std::fmt;
 /// (`Observation/obs-1: ...`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
-    /// The resource the element is in when it is not the one being mapped
-    /// (`Medication/med-1` for a contained Medication), else `None`.
-    pub resource: Option<String>,
     /// Path of the element inside its resource, in FHIRPath style:
     /// `valueQuantity.value`, `component[1].code.coding[0].code`.
     pub path: String,
@@ -53,7 +50,6 @@ impl Invalid {
     /// `key` has `problem`.
     pub(crate) fn new(key: &str, problem: impl Into<String>) -> Self {
         Self {
-            resource: None,
             path: key.to_owned(),
             problem: problem.into(),
         }
@@ -90,12 +86,6 @@ impl Invalid {
     /// The same problem, seen from item `index` of the list `key`.
     pub(crate) fn under_item(self, key: &str, index: usize) -> Self {
         self.under(&format!("{key}[{index}]"))
-    }
-
-    /// The same problem, in another resource than the one being mapped.
-    pub(crate) fn in_resource(mut self, resource: String) -> Self {
-        self.resource.get_or_insert(resource);
-        self
     }
 }
 
@@ -470,16 +460,12 @@ impl<'a> Concept<'a> {
         Ok(Self { text, codings })
     }
 
-    fn codes(&self) -> impl Iterator<Item = (Option<&'a str>, &'a str)> + '_ {
+    /// Every coding's (system, code), in order, for codings that have a code.
+    pub(crate) fn codes(&self) -> impl Iterator<Item = (Option<&'a str>, &'a str)> + '_ {
         self.codings.iter().filter_map(|c| {
             let code = c.get("code")?.as_str()?;
             Some((c.get("system").and_then(Value::as_str), code))
         })
-    }
-
-    /// Every coding's code with its system, in order.
-    pub(crate) fn coded(&self) -> Vec<(Option<&'a str>, &'a str)> {
-        self.codes().collect()
     }
 
     /// The code of the first coding in `system` (exact match).

@@ -8,7 +8,7 @@
 //! (<http://terminology.hl7.org/CodeSystem/v3-ActCode>); see [`sensitivity_of`].
 //! A resource without security labels gets the defaults (normal, no categories).
 
-use crate::json::{array_at, str_at};
+use crate::json::{code, each, object, string, Checked};
 use serde_json::Value;
 use sprout_domain::record::{Confidentiality, Labels, Sensitivity};
 
@@ -62,16 +62,24 @@ pub fn sensitivity_of(code: &str) -> Option<Sensitivity> {
 
 /// The labels of one resource, read from its `meta.security` codings.
 /// Sensitivities come out sorted and without repeats.
-pub fn labels_of(resource: &Value) -> Labels {
+///
+/// # Errors
+/// [`crate::Invalid`] when `meta` is not an object, `meta.security` not a list
+/// of Codings, or a coding's `code` not a FHIR code.
+pub fn labels_of(resource: &Value) -> Result<Labels, crate::Invalid> {
     let mut labels = Labels::default();
-    let Some(meta) = resource.get("meta") else {
-        return labels;
+    let Some(meta) = object(resource, "meta")? else {
+        return Ok(labels);
     };
-    for coding in array_at(meta, "security") {
-        let Some(code) = str_at(coding, "code") else {
+    let codings = each(meta, "security", |c| -> Checked<_> {
+        string(c, "display")?;
+        Ok((string(c, "system")?, code(c, "code")?))
+    })
+    .map_err(|e| e.under("meta"))?;
+    for (system, code) in codings {
+        let Some(code) = code else {
             continue;
         };
-        let system = coding.get("system").and_then(Value::as_str);
         if matches!(code, "R" | "V") && is_confidentiality_system(system) {
             labels.confidentiality = Confidentiality::Restricted;
         } else if is_act_code_system(system) {
@@ -82,7 +90,7 @@ pub fn labels_of(resource: &Value) -> Labels {
     }
     labels.sensitivity.sort();
     labels.sensitivity.dedup();
-    labels
+    Ok(labels)
 }
 
 #[cfg(test)]
@@ -90,13 +98,17 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn labels_of_ok(resource: &Value) -> Labels {
+        labels_of(resource).unwrap()
+    }
+
     #[test]
     fn no_security_means_defaults() {
         assert_eq!(
-            labels_of(&json!({"resourceType": "Observation"})),
+            labels_of_ok(&json!({"resourceType": "Observation"})),
             Labels::default()
         );
-        assert_eq!(labels_of(&json!({"meta": {"tag": []}})), Labels::default());
+        assert_eq!(labels_of_ok(&json!({"meta": {"tag": []}})), Labels::default());
     }
 
     #[test]
@@ -104,16 +116,30 @@ mod tests {
         for code in ["R", "V"] {
             let r =
                 json!({"meta": {"security": [{"system": CONFIDENTIALITY_SYSTEM, "code": code}]}});
-            assert_eq!(labels_of(&r).confidentiality, Confidentiality::Restricted);
+            assert_eq!(labels_of_ok(&r).confidentiality, Confidentiality::Restricted);
         }
         for code in ["N", "M", "L", "U"] {
             let r =
                 json!({"meta": {"security": [{"system": CONFIDENTIALITY_SYSTEM, "code": code}]}});
-            assert_eq!(labels_of(&r).confidentiality, Confidentiality::Normal);
+            assert_eq!(labels_of_ok(&r).confidentiality, Confidentiality::Normal);
         }
         // `R` in some other code system is not a confidentiality label.
         let r = json!({"meta": {"security": [{"system": "http://example.org/x", "code": "R"}]}});
-        assert_eq!(labels_of(&r).confidentiality, Confidentiality::Normal);
+        assert_eq!(labels_of_ok(&r).confidentiality, Confidentiality::Normal);
+    }
+
+    #[test]
+    fn broken_security_labels_are_invalid() {
+        let r = json!({"meta": {"security": {"code": "R"}}});
+        assert_eq!(
+            labels_of(&r).unwrap_err().to_string(),
+            "meta.security is an object, not an array"
+        );
+        let r = json!({"meta": {"security": [{"code": ["R"]}]}});
+        assert_eq!(
+            labels_of(&r).unwrap_err().to_string(),
+            "meta.security[0].code is an array, not a FHIR code"
+        );
     }
 
     #[test]
@@ -130,7 +156,7 @@ mod tests {
             {"system": act, "code": "TBOO"},
             {"system": CONFIDENTIALITY_SYSTEM, "code": "R"}
         ]}});
-        let labels = labels_of(&r);
+        let labels = labels_of_ok(&r);
         assert_eq!(labels.confidentiality, Confidentiality::Restricted);
         assert_eq!(
             labels.sensitivity,

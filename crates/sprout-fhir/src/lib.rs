@@ -5,7 +5,9 @@
 //!   and folders in, one transaction per file, an [`ImportReport`] out.
 //! - [`FhirFile`] is the pure part: parse and check a file once, then map it into
 //!   an `ImportBatch` with the store's known patients and an id generator passed
-//!   in ([`FhirFile::map`]).
+//!   in ([`FhirFile::map`]). A file with a kept resource that breaks FHIR R4
+//!   where Sprout reads it is rejected whole, naming the resource, the element
+//!   and the problem ([`Invalid`]).
 //! - [`map`] holds the per-resource mapping (Patient, Encounter, Observation,
 //!   Immunization, MedicationRequest, AllergyIntolerance, Condition), [`labels`]
 //!   the security labels, [`resource_types`] the names of the R4 resource types.
@@ -27,4 +29,5 @@ pub use file::{
     is_kept_type, FhirFile, FileError, MappedFile, IMPORTED_BUNDLE_TYPES, KEPT_ITEM_TYPES,
 };
 pub use import::{import_file, import_paths};
+pub use json::Invalid;
 pub use report::{FileReport, FileStatus, ImportReport, Skipped};

@@ -1,19 +1,28 @@
 //! FHIR R4 resources -> Sprout's record model (`sprout_domain::record`).
 //!
 //! One function per kept resource type. Each reads only what the portal shows,
-//! borrows from the parsed JSON and copies only the kept text. A resource that
-//! breaks a rule Sprout relies on (a Patient without a birth date, an
-//! Immunization without a vaccine code...) comes back as `Err(reason)`, and the
-//! import reports it as skipped with that reason.
+//! borrows from the parsed JSON and copies only the kept text. Every element it
+//! reads is checked against FHIR R4 on the way (see [`crate::json`]), so a
+//! resource comes back one of three ways:
+//!
+//! - mapped;
+//! - [`NotMapped::Skip`]: valid FHIR that lacks what Sprout relies on where FHIR
+//!   allows the absence (a Patient without a birth date, a Condition without a
+//!   code...); the import skips it with the reason and keeps the rest of the file;
+//! - [`NotMapped::Invalid`]: it breaks FHIR R4 (a present element of the wrong
+//!   type or form, a code outside a required value set, a required element
+//!   missing); the import rejects the whole file.
 //!
 //! The caller resolves the patient and hands in the [`ItemMeta`] (ids and
 //! labels), so these functions need no store, no clock and no randomness.
 
 use crate::json::{
-    array_at, civil_date, code_in_system, concept_text, concept_text_at, date_time_choice,
-    first_code, number_at, quantity, str_at, string_at,
+    boolean, civil_date, code_in, codes_in, coding_code, concept, concept_text,
+    concepts, date_time, date_time_choice, decimal, each, integer, owned_string, period,
+    positive_int, quantity, read_reference, reference, required, string, strings, time,
+    time_of_day, Checked, Concept, HumanName, Invalid, Ref, TimeKind,
 };
-use crate::reference::{display_of, human_name_text, resource_name, FileIndex};
+use crate::reference::{display_of, resource_name, FileIndex};
 use serde_json::Value;
 use sprout_domain::record::{
     AdministrativeSex, AllergyIntolerance, Condition, Encounter, Immunization, ItemMeta,
@@ -21,8 +30,24 @@ use sprout_domain::record::{
 };
 use sprout_domain::PatientId;
 
-/// Why a resource was not kept, in words for the import report.
+/// Why a resource was skipped, in words for the import report.
 pub type Reason = String;
+
+/// Why a kept resource was not mapped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotMapped {
+    /// Valid FHIR, but without what Sprout needs: the resource is skipped with
+    /// this reason and the rest of its file imports.
+    Skip(Reason),
+    /// The resource breaks FHIR R4: its whole file is rejected.
+    Invalid(Invalid),
+}
+
+impl From<Invalid> for NotMapped {
+    fn from(e: Invalid) -> Self {
+        Self::Invalid(e)
+    }
+}
 
 /// Code system of CVX vaccine codes.
 pub const CVX_SYSTEM: &str = "http://hl7.org/fhir/sid/cvx";
@@ -31,37 +56,107 @@ pub const RXNORM_SYSTEM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
 /// Code system of LOINC.
 pub const LOINC_SYSTEM: &str = "http://loinc.org";
 
+/// `Encounter.status` (required binding `encounter-status`).
+pub const ENCOUNTER_STATUSES: [&str; 9] = [
+    "planned",
+    "arrived",
+    "triaged",
+    "in-progress",
+    "onleave",
+    "finished",
+    "cancelled",
+    "entered-in-error",
+    "unknown",
+];
+/// `Observation.status` (required binding `observation-status`).
+pub const OBSERVATION_STATUSES: [&str; 8] = [
+    "registered",
+    "preliminary",
+    "final",
+    "amended",
+    "corrected",
+    "cancelled",
+    "entered-in-error",
+    "unknown",
+];
+/// `Immunization.status` (required binding `immunization-status`).
+pub const IMMUNIZATION_STATUSES: [&str; 3] = ["completed", "entered-in-error", "not-done"];
+/// `MedicationRequest.status` (required binding `medicationrequest-status`).
+pub const MEDICATION_REQUEST_STATUSES: [&str; 8] = [
+    "active",
+    "on-hold",
+    "cancelled",
+    "completed",
+    "entered-in-error",
+    "stopped",
+    "draft",
+    "unknown",
+];
+/// `AllergyIntolerance.category` (required binding).
+pub const ALLERGY_CATEGORIES: [&str; 4] = ["food", "medication", "environment", "biologic"];
+/// `AllergyIntolerance.criticality` (required binding).
+pub const ALLERGY_CRITICALITIES: [&str; 3] = ["low", "high", "unable-to-assess"];
+/// `ContactPoint.system` (required binding `contact-point-system`).
+pub const CONTACT_POINT_SYSTEMS: [&str; 7] =
+    ["phone", "fax", "email", "pager", "url", "sms", "other"];
+/// `ContactPoint.use` (required binding `contact-point-use`).
+pub const CONTACT_POINT_USES: [&str; 5] = ["home", "work", "temp", "old", "mobile"];
+/// `Address.use` (required binding `address-use`).
+pub const ADDRESS_USES: [&str; 5] = ["home", "work", "temp", "old", "billing"];
+/// `Timing.repeat.periodUnit` (required binding `units-of-time`).
+pub const UNITS_OF_TIME: [&str; 7] = ["s", "min", "h", "d", "wk", "mo", "a"];
+
 /// Maps a Patient.
 ///
-/// Name: the `official` name, else `usual`, else the first; given names joined by
-/// spaces. MRN: the identifier whose `type` has code `MR` (HL7 v2 table 0203).
-/// Phone and email: the best-ranked telecom of that system that is not `old`.
-/// Address: the `home` (else first current) address on one line.
+/// Name: the `official` name, else `usual`, else the first that is not old,
+/// maiden or anonymous, else the first; given names joined by spaces. MRN: the
+/// identifier whose `type` has code `MR` (HL7 v2 table 0203). Phone and email:
+/// the best-ranked telecom of that system that is not `old`. Address: the
+/// `home` (else first current) address on one line.
 ///
 /// # Errors
-/// A reason when `birthDate` is missing or not a full date: FHIR allows that,
-/// but Sprout needs the birth date for every age rule.
-pub fn patient(resource: &Value, id: PatientId, source_id: &str) -> Result<Patient, Reason> {
-    let birth = str_at(resource, "birthDate")
-        .ok_or_else(|| "Patient has no birthDate (Sprout needs one)".to_owned())?;
+/// [`NotMapped::Skip`] when `birthDate` is missing or not a full date: FHIR
+/// allows that, but Sprout needs the birth date for every age rule.
+/// [`NotMapped::Invalid`] when an element read breaks FHIR (a `birthDate` that
+/// is no FHIR date, a `gender` outside `male | female | other | unknown`...).
+pub fn patient(resource: &Value, id: PatientId, source_id: &str) -> Result<Patient, NotMapped> {
+    let birth = time(resource, "birthDate", TimeKind::Date)?;
+    let labels = crate::labels::labels_of(resource)?;
+    let (given_name, family_name) = patient_name(resource)?;
+    let sex = match crate::json::code(resource, "gender")? {
+        None => AdministrativeSex::Unknown,
+        Some(g) => g.parse().map_err(|_| {
+            let codes: Vec<&str> = AdministrativeSex::ALL.iter().map(|s| s.code()).collect();
+            Invalid::new("gender", format!("{g:?} is not one of {}", codes.join(", ")))
+        })?,
+    };
+    let mut mrn = None;
+    for (kind, value) in each(resource, "identifier", |i| {
+        Ok((concept(i, "type")?, string(i, "value")?))
+    })? {
+        let is_mr = kind.is_some_and(|k| k.codes().any(|(_, c)| c == "MR"));
+        if is_mr && mrn.is_none() {
+            mrn = value.map(str::to_owned);
+        }
+    }
+    let telecoms = each(resource, "telecom", |t| {
+        Ok(Telecom {
+            system: code_in(t, "system", &CONTACT_POINT_SYSTEMS)?,
+            contact_use: code_in(t, "use", &CONTACT_POINT_USES)?,
+            value: string(t, "value")?,
+            rank: positive_int(t, "rank")?,
+        })
+    })?;
+    let address = address(resource)?;
+
+    let birth = birth.ok_or_else(|| {
+        NotMapped::Skip("Patient has no birthDate (Sprout needs one)".to_owned())
+    })?;
     let birth_date = civil_date(birth)
         .filter(|_| birth.len() == 10)
-        .ok_or_else(|| format!("Patient birthDate `{}` is not a full date", clip(birth)))?;
-
-    let (given_name, family_name) = patient_name(resource);
-    let sex = str_at(resource, "gender")
-        .and_then(|g| g.parse().ok())
-        .unwrap_or(AdministrativeSex::Unknown);
-    let mrn = array_at(resource, "identifier")
-        .iter()
-        .find(|i| {
-            i.get("type").is_some_and(|t| {
-                crate::json::codings(t)
-                    .iter()
-                    .any(|c| str_at(c, "code") == Some("MR"))
-            })
-        })
-        .and_then(|i| string_at(i, "value"));
+        .ok_or_else(|| {
+            NotMapped::Skip(format!("Patient birthDate `{}` is not a full date", clip(birth)))
+        })?;
 
     Ok(Patient {
         id,
@@ -71,113 +166,111 @@ pub fn patient(resource: &Value, id: PatientId, source_id: &str) -> Result<Patie
         family_name,
         birth_date,
         sex,
-        phone: telecom(resource, "phone"),
-        email: telecom(resource, "email"),
-        address: address(resource),
+        phone: best_telecom(&telecoms, "phone"),
+        email: best_telecom(&telecoms, "email"),
+        address,
         gestation_weeks: None,
-        labels: crate::labels::labels_of(resource),
+        labels,
     })
 }
 
 /// (given names, family name) of the Patient's best name.
-fn patient_name(resource: &Value) -> (String, String) {
-    let names = array_at(resource, "name");
-    let by_use = |u: &str| {
-        names
-            .iter()
-            .find(|n| n.get("use").and_then(Value::as_str) == Some(u))
-    };
+fn patient_name(resource: &Value) -> Checked<(String, String)> {
+    let names = each(resource, "name", HumanName::read)?;
+    let by_use = |u: &str| names.iter().find(|n| n.name_use == Some(u));
     let Some(name) = by_use("official")
         .or_else(|| by_use("usual"))
         .or_else(|| {
-            names.iter().find(|n| {
-                !matches!(
-                    n.get("use").and_then(Value::as_str),
-                    Some("old" | "maiden" | "anonymous")
-                )
-            })
+            names
+                .iter()
+                .find(|n| !matches!(n.name_use, Some("old" | "maiden" | "anonymous")))
         })
         .or_else(|| names.first())
     else {
-        return (String::new(), String::new());
+        return Ok((String::new(), String::new()));
     };
-    let given = array_at(name, "given")
-        .iter()
-        .filter_map(Value::as_str)
-        .map(str::trim)
-        .filter(|g| !g.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let family = str_at(name, "family").unwrap_or_default().to_owned();
+    let given = name.given.join(" ");
+    let family = name.family.unwrap_or_default().to_owned();
     if given.is_empty() && family.is_empty() {
         // Only `text` (or nothing): keep it whole as the given name.
-        return (human_name_text(name).unwrap_or_default(), String::new());
+        return Ok((name.line().unwrap_or_default(), String::new()));
     }
-    (given, family)
+    Ok((given, family))
+}
+
+/// A checked ContactPoint.
+struct Telecom<'a> {
+    system: Option<&'a str>,
+    contact_use: Option<&'a str>,
+    value: Option<&'a str>,
+    rank: Option<i64>,
 }
 
 /// The best-ranked current telecom value of a system (`phone`, `email`).
-fn telecom(resource: &Value, system: &str) -> Option<String> {
-    array_at(resource, "telecom")
+fn best_telecom(telecoms: &[Telecom<'_>], system: &str) -> Option<String> {
+    telecoms
         .iter()
-        .filter(|t| t.get("system").and_then(Value::as_str) == Some(system))
-        .filter(|t| t.get("use").and_then(Value::as_str) != Some("old"))
-        .filter(|t| str_at(t, "value").is_some())
-        .min_by_key(|t| t.get("rank").and_then(Value::as_u64).unwrap_or(u64::MAX))
-        .and_then(|t| string_at(t, "value"))
+        .filter(|t| t.system == Some(system) && t.contact_use != Some("old"))
+        .filter(|t| t.value.is_some())
+        .min_by_key(|t| t.rank.unwrap_or(i64::MAX))
+        .and_then(|t| t.value.map(str::to_owned))
 }
 
 /// The home (else first current) address on one line:
 /// "680 Center Street, Brockton, MA 02302, US".
-fn address(resource: &Value) -> Option<String> {
-    let addresses = array_at(resource, "address");
-    let current = |a: &&Value| a.get("use").and_then(Value::as_str) != Some("old");
-    let a = addresses
+fn address(resource: &Value) -> Checked<Option<String>> {
+    struct Address<'a> {
+        address_use: Option<&'a str>,
+        text: Option<&'a str>,
+        parts: Vec<&'a str>,
+        state_zip: [Option<&'a str>; 2],
+        country: Option<&'a str>,
+    }
+    let addresses = each(resource, "address", |a| {
+        let mut parts = strings(a, "line")?;
+        parts.extend(string(a, "city")?);
+        Ok(Address {
+            address_use: code_in(a, "use", &ADDRESS_USES)?,
+            text: string(a, "text")?,
+            parts,
+            state_zip: [string(a, "state")?, string(a, "postalCode")?],
+            country: string(a, "country")?,
+        })
+    })?;
+    let current = |a: &&Address<'_>| a.address_use != Some("old");
+    let Some(a) = addresses
         .iter()
         .filter(current)
-        .find(|a| a.get("use").and_then(Value::as_str) == Some("home"))
-        .or_else(|| addresses.iter().find(current))?;
-    if let Some(t) = str_at(a, "text") {
-        return Some(t.to_owned());
+        .find(|a| a.address_use == Some("home"))
+        .or_else(|| addresses.iter().find(current))
+    else {
+        return Ok(None);
+    };
+    if let Some(t) = a.text {
+        return Ok(Some(t.to_owned()));
     }
-    let mut parts: Vec<String> = array_at(a, "line")
-        .iter()
-        .filter_map(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
-    if let Some(city) = str_at(a, "city") {
-        parts.push(city.to_owned());
-    }
-    let state_zip = [str_at(a, "state"), str_at(a, "postalCode")]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let mut parts: Vec<String> = a.parts.iter().map(|s| (*s).to_owned()).collect();
+    let state_zip = a.state_zip.iter().flatten().copied().collect::<Vec<_>>();
     if !state_zip.is_empty() {
-        parts.push(state_zip);
+        parts.push(state_zip.join(" "));
     }
-    if let Some(country) = str_at(a, "country") {
-        parts.push(country.to_owned());
-    }
-    (!parts.is_empty()).then(|| parts.join(", "))
+    parts.extend(a.country.map(str::to_owned));
+    Ok((!parts.is_empty()).then(|| parts.join(", ")))
 }
 
 /// The category an Observation is kept under: `vital-signs` wins over
 /// `laboratory` when both are given.
 ///
 /// # Errors
-/// "Observation category X is not kept" for any other category (`survey`,
-/// `social-history`...), naming the first one; a reason when it has none.
-pub fn observation_category(resource: &Value) -> Result<ObservationCategory, Reason> {
+/// [`NotMapped::Skip`] "Observation category X is not kept" for any other
+/// category (`survey`, `social-history`...), naming the first one, or a reason
+/// when it has none. [`NotMapped::Invalid`] when `category` is not a list of
+/// CodeableConcepts.
+pub fn observation_category(resource: &Value) -> Result<ObservationCategory, NotMapped> {
     let mut first = None;
     let mut lab = false;
-    for cat in array_at(resource, "category") {
-        for c in crate::json::codings(cat) {
-            let Some(code) = str_at(c, "code") else {
-                continue;
-            };
+    for cat in concepts(resource, "category")? {
+        for (_, code) in cat.codes() {
             match ObservationCategory::from_code(code) {
                 Some(ObservationCategory::VitalSigns) => {
                     return Ok(ObservationCategory::VitalSigns)
@@ -192,25 +285,26 @@ pub fn observation_category(resource: &Value) -> Result<ObservationCategory, Rea
     if lab {
         return Ok(ObservationCategory::Laboratory);
     }
-    Err(match first {
+    Err(NotMapped::Skip(match first {
         Some(code) => format!("Observation category {} is not kept", clip(code)),
         None => "Observation has no category (only vital-signs and laboratory are kept)".to_owned(),
-    })
+    }))
 }
 
 /// Maps one kept record resource (everything but Patient), given its meta.
 ///
 /// # Errors
-/// A reason when the resource lacks what Sprout relies on (see each type), or
-/// when `resource_type` is not a kept record type.
+/// [`NotMapped::Skip`] when the resource lacks what Sprout relies on where FHIR
+/// allows that (see each type) or `resource_type` is not a kept record type;
+/// [`NotMapped::Invalid`] when it breaks FHIR.
 pub(crate) fn item(
     resource_type: &str,
     resource: &Value,
     meta: ItemMeta,
     index: &FileIndex<'_>,
-) -> Result<RecordItem, Reason> {
+) -> Result<RecordItem, NotMapped> {
     Ok(match resource_type {
-        "Encounter" => RecordItem::Encounter(encounter(resource, meta, index)),
+        "Encounter" => RecordItem::Encounter(encounter(resource, meta, index)?),
         "Observation" => RecordItem::Observation(observation(resource, meta, index)?),
         "Immunization" => RecordItem::Immunization(immunization(resource, meta)?),
         "MedicationRequest" => {
@@ -218,131 +312,159 @@ pub(crate) fn item(
         }
         "AllergyIntolerance" => RecordItem::AllergyIntolerance(allergy(resource, meta)?),
         "Condition" => RecordItem::Condition(condition(resource, meta)?),
-        other => return Err(format!("resource type {other} is not kept")),
+        other => return Err(NotMapped::Skip(format!("resource type {other} is not kept"))),
     })
+}
+
+/// A required `status` code from the value set `allowed`.
+fn required_status(resource: &Value, allowed: &[&str]) -> Checked<String> {
+    Ok(required(code_in(resource, "status", allowed)?, "status")?.to_owned())
+}
+
+/// A required CodeableConcept that must name something (a text, a display or
+/// a code): `Observation.code`, `Immunization.vaccineCode`.
+fn required_concept<'a>(resource: &'a Value, key: &str) -> Checked<Concept<'a>> {
+    let c = required(concept(resource, key)?, key)?;
+    if c.text().is_none() {
+        return Err(Invalid::new(
+            key,
+            "has no text and no coding with a code or display",
+        ));
+    }
+    Ok(c)
 }
 
 /// An Encounter. Practitioner: the first participant's individual; location: the
 /// first location, else the service provider (names taken from the file when
 /// the reference has no display).
-fn encounter(resource: &Value, meta: ItemMeta, index: &FileIndex<'_>) -> Encounter {
-    let period = resource.get("period");
-    let practitioner = array_at(resource, "participant")
+///
+/// # Errors
+/// [`NotMapped::Invalid`] when `status` is missing or not an encounter status,
+/// or an element read breaks FHIR.
+fn encounter(
+    resource: &Value,
+    meta: ItemMeta,
+    index: &FileIndex<'_>,
+) -> Result<Encounter, NotMapped> {
+    let status = required_status(resource, &ENCOUNTER_STATUSES)?;
+    let class_code = coding_code(resource, "class")?.map(str::to_owned);
+    let type_text = concepts(resource, "type")?
         .iter()
-        .filter_map(|p| p.get("individual"))
-        .find_map(|r| display_of(r, index));
-    let location = array_at(resource, "location")
+        .find_map(Concept::text)
+        .map(str::to_owned);
+    let reason_codes = concepts(resource, "reasonCode")?;
+    let reason_refs = each(resource, "reasonReference", read_reference)?;
+    let participants = each(resource, "participant", |p| reference(p, "individual"))?;
+    let locations = each(resource, "location", |l| reference(l, "location"))?;
+    let provider = reference(resource, "serviceProvider")?;
+    let (start, end) = period(resource, "period")?.unwrap_or_default();
+
+    let reason_text = reason_codes
         .iter()
-        .filter_map(|l| l.get("location"))
-        .find_map(|r| display_of(r, index))
-        .or_else(|| {
-            resource
-                .get("serviceProvider")
-                .and_then(|r| display_of(r, index))
-        });
-    let reason_text = array_at(resource, "reasonCode")
-        .iter()
-        .find_map(concept_text)
+        .find_map(Concept::text)
         .map(str::to_owned)
-        .or_else(|| {
-            array_at(resource, "reasonReference")
-                .iter()
-                .find_map(|r| display_of(r, index))
-        });
-    Encounter {
+        .or_else(|| reason_refs.iter().find_map(|r| display_of(r, index)));
+    let practitioner = participants
+        .iter()
+        .flatten()
+        .find_map(|r| display_of(r, index));
+    let location = locations
+        .iter()
+        .flatten()
+        .find_map(|r| display_of(r, index))
+        .or_else(|| provider.and_then(|r| display_of(&r, index)));
+    Ok(Encounter {
         meta,
-        status: status(resource),
-        class_code: resource.get("class").and_then(|c| string_at(c, "code")),
-        type_text: array_at(resource, "type")
-            .iter()
-            .find_map(concept_text)
-            .map(str::to_owned),
+        status,
+        class_code,
+        type_text,
         reason_text,
-        start: period.and_then(|p| string_at(p, "start")),
-        end: period.and_then(|p| string_at(p, "end")),
+        start: start.map(str::to_owned),
+        end: end.map(str::to_owned),
         practitioner,
         location,
-    }
+    })
 }
 
 /// An Observation (vital sign or laboratory).
 ///
 /// Value: `valueQuantity` (value and UCUM `code`, else `unit`), `valueInteger`,
 /// or as text `valueString`, `valueCodeableConcept`, `valueBoolean`,
-/// `valueDateTime`. Components (blood pressure) likewise.
+/// `valueDateTime`, `valueTime`. Components (blood pressure) likewise.
 ///
 /// # Errors
-/// A reason when `code` is missing or empty, or the category is not kept.
+/// [`NotMapped::Skip`] when the category is not kept; [`NotMapped::Invalid`]
+/// when `status` or `code` is missing (FHIR requires both; a `code` must name
+/// something), a component has no `code`, or an element read breaks FHIR (a
+/// `valueQuantity.value` that is not a number...).
 fn observation(
     resource: &Value,
     meta: ItemMeta,
     index: &FileIndex<'_>,
-) -> Result<Observation, Reason> {
+) -> Result<Observation, NotMapped> {
     let category = observation_category(resource)?;
-    let code = resource
-        .get("code")
-        .filter(|c| concept_text(c).is_some())
-        .ok_or_else(|| "Observation has no code".to_owned())?;
-    let (value, unit, value_text) = observed_value(resource);
-    let components = array_at(resource, "component")
-        .iter()
-        .map(|c| {
-            let ccode = c.get("code");
-            let (value, unit, _) = observed_value(c);
-            ObservationComponent {
-                code: ccode.and_then(|cc| {
-                    code_in_system(cc, LOINC_SYSTEM)
-                        .or_else(|| first_code(cc))
-                        .map(str::to_owned)
-                }),
-                display: ccode.and_then(concept_text).unwrap_or_default().to_owned(),
-                value,
-                unit,
-            }
+    let status = required_status(resource, &OBSERVATION_STATUSES)?;
+    let code = required_concept(resource, "code")?;
+    let (value, unit, value_text) = observed_value(resource)?;
+    let components = each(resource, "component", |c| {
+        let ccode = required(concept(c, "code")?, "code")?;
+        let (value, unit, _) = observed_value(c)?;
+        Ok(ObservationComponent {
+            code: ccode
+                .code_in_system(LOINC_SYSTEM)
+                .or_else(|| ccode.first_code())
+                .map(str::to_owned),
+            display: ccode.text().unwrap_or_default().to_owned(),
+            value,
+            unit,
         })
-        .collect();
+    })?;
+    let effective = date_time_choice(resource, "effective")?;
+    let encounter = reference(resource, "encounter")?;
     Ok(Observation {
         meta,
         category,
-        status: status(resource),
-        loinc: code_in_system(code, LOINC_SYSTEM).map(str::to_owned),
-        display: concept_text(code).unwrap_or_default().to_owned(),
-        effective: date_time_choice(resource, "effective"),
+        status,
+        loinc: code.code_in_system(LOINC_SYSTEM).map(str::to_owned),
+        display: code.text().unwrap_or_default().to_owned(),
+        effective,
         value,
         unit,
         value_text,
         components,
-        encounter_source_id: resource
-            .get("encounter")
-            .and_then(|r| referenced_id(r, index)),
+        encounter_source_id: encounter.and_then(|r| referenced_id(&r, index)),
     })
 }
 
 /// (numeric value, unit, text value) of an Observation or component's `value[x]`.
-fn observed_value(v: &Value) -> (Option<f64>, Option<String>, Option<String>) {
-    if let Some(q) = v.get("valueQuantity") {
-        let (value, unit) = quantity(q);
-        return (value, unit, None);
+/// Every form present is checked, though only the first (in the order of
+/// [`observation`]'s doc) is kept.
+fn observed_value(v: &Value) -> Checked<(Option<f64>, Option<String>, Option<String>)> {
+    let q = quantity(v, "valueQuantity")?;
+    let int = integer(v, "valueInteger")?;
+    let text = string(v, "valueString")?;
+    let cc = concept(v, "valueCodeableConcept")?;
+    let flag = boolean(v, "valueBoolean")?;
+    let when = time(v, "valueDateTime", TimeKind::DateTime)?;
+    let at = time_of_day(v, "valueTime")?;
+    if let Some(q) = q {
+        return Ok((q.value, q.unit.map(str::to_owned), None));
     }
-    if let Some(n) = number_at(v, "valueInteger") {
-        return (Some(n), None, None);
+    if let Some(n) = int {
+        return Ok((Some(n as f64), None, None));
     }
-    let text = string_at(v, "valueString")
-        .or_else(|| concept_text_at(v, "valueCodeableConcept"))
-        .or_else(|| {
-            v.get("valueBoolean")
-                .and_then(Value::as_bool)
-                .map(|b| if b { "yes" } else { "no" }.to_owned())
-        })
-        .or_else(|| string_at(v, "valueDateTime"))
-        .or_else(|| string_at(v, "valueTime"));
-    (None, None, text)
+    let text = text
+        .or_else(|| cc.and_then(|c| c.text()))
+        .or_else(|| flag.map(|b| if b { "yes" } else { "no" }))
+        .or(when)
+        .or(at);
+    Ok((None, None, text.map(str::to_owned)))
 }
 
 /// The source id a reference names: the referenced entry's id when it is in
 /// the file, else the id written in the reference.
-fn referenced_id(reference: &Value, index: &FileIndex<'_>) -> Option<String> {
-    let text = str_at(reference, "reference")?;
+fn referenced_id(reference: &Ref<'_>, index: &FileIndex<'_>) -> Option<String> {
+    let text = reference.reference?;
     if let Some(e) = index.find(text) {
         return e.source_id().map(str::to_owned);
     }
@@ -360,42 +482,37 @@ fn referenced_id(reference: &Value, index: &FileIndex<'_>) -> Option<String> {
 /// `occurrenceDateTime` (or of `occurrenceString` when it is a date).
 ///
 /// # Errors
-/// A reason when `vaccineCode` or `status` is missing.
-fn immunization(resource: &Value, meta: ItemMeta) -> Result<Immunization, Reason> {
-    let vaccine = resource
-        .get("vaccineCode")
-        .filter(|c| concept_text(c).is_some())
-        .ok_or_else(|| "Immunization has no vaccineCode".to_owned())?;
-    let status = str_at(resource, "status")
-        .ok_or_else(|| "Immunization has no status".to_owned())?
-        .to_owned();
-    let cvx = code_in_system(vaccine, CVX_SYSTEM);
-    let vaccine_text = str_at(vaccine, "text")
-        .or_else(|| {
-            crate::json::codings(vaccine)
-                .iter()
-                .find_map(|c| str_at(c, "display"))
-        })
+/// [`NotMapped::Invalid`] when `status`, `vaccineCode` or `occurrence[x]` is
+/// missing (FHIR requires all three), or an element read breaks FHIR (an
+/// `occurrenceDateTime` that is no FHIR dateTime, a `status` outside
+/// `completed | entered-in-error | not-done`...).
+fn immunization(resource: &Value, meta: ItemMeta) -> Result<Immunization, NotMapped> {
+    let status = required_status(resource, &IMMUNIZATION_STATUSES)?;
+    let vaccine = required_concept(resource, "vaccineCode")?;
+    let occurrence_at = time(resource, "occurrenceDateTime", TimeKind::DateTime)?;
+    let occurrence_text = string(resource, "occurrenceString")?;
+    let occurrence = required(occurrence_at.or(occurrence_text), "occurrence[x]")?;
+    let cvx = vaccine.code_in_system(CVX_SYSTEM);
+    let vaccine_text = vaccine
+        .text_only()
+        .or_else(|| vaccine.first_display())
         .or_else(|| {
             cvx.and_then(sprout_domain::cvx::lookup)
                 .map(|c| c.short_description)
         })
-        .or_else(|| first_code(vaccine))
+        .or_else(|| vaccine.first_code())
         .unwrap_or_default()
         .to_owned();
-    let occurrence = str_at(resource, "occurrenceDateTime")
-        .or_else(|| str_at(resource, "occurrenceString"))
-        .and_then(civil_date);
     Ok(Immunization {
         meta,
         status,
-        status_reason: concept_text_at(resource, "statusReason"),
+        status_reason: concept_text(resource, "statusReason")?,
         cvx: cvx.map(str::to_owned),
         vaccine_text,
-        occurrence,
-        lot_number: string_at(resource, "lotNumber"),
-        site: concept_text_at(resource, "site"),
-        primary_source: resource.get("primarySource").and_then(Value::as_bool),
+        occurrence: civil_date(occurrence),
+        lot_number: owned_string(resource, "lotNumber")?,
+        site: concept_text(resource, "site")?,
+        primary_source: boolean(resource, "primarySource")?,
     })
 }
 
@@ -408,87 +525,107 @@ fn immunization(resource: &Value, meta: ItemMeta) -> Result<Immunization, Reason
 /// sentence built from dose, timing, route and as-needed (see [`dosage_text`]).
 ///
 /// # Errors
-/// A reason when no medication can be read.
+/// [`NotMapped::Skip`] when the medication it names cannot be read as text;
+/// [`NotMapped::Invalid`] when `status` or `medication[x]` is missing (FHIR
+/// requires both) or an element read breaks FHIR.
 fn medication_request(
     resource: &Value,
     meta: ItemMeta,
     index: &FileIndex<'_>,
-) -> Result<MedicationRequest, Reason> {
-    let concept = resource.get("medicationCodeableConcept");
+) -> Result<MedicationRequest, NotMapped> {
+    let status = required_status(resource, &MEDICATION_REQUEST_STATUSES)?;
+    let concept = concept(resource, "medicationCodeableConcept")?;
+    let med_ref = reference(resource, "medicationReference")?;
+    if concept.is_none() && med_ref.is_none() {
+        return Err(Invalid::missing("medication[x]").into());
+    }
+    let contained = each(resource, "contained", Ok)?;
+    let dosage: Vec<String> = each(resource, "dosageInstruction", dosage_text)?
+        .into_iter()
+        .flatten()
+        .collect();
+    let authored_on = date_time(resource, "authoredOn")?;
+    let requester = reference(resource, "requester")?;
+
     let medication_text = concept
-        .and_then(concept_text)
+        .and_then(|c| c.text())
         .map(str::to_owned)
         .or_else(|| {
-            let r = resource.get("medicationReference")?;
-            display_of(r, index).or_else(|| contained_name(resource, r))
+            let r = med_ref?;
+            display_of(&r, index).or_else(|| contained_name(contained.as_slice(), &r))
         })
-        .ok_or_else(|| "MedicationRequest has no medication".to_owned())?;
-    let dosage: Vec<String> = array_at(resource, "dosageInstruction")
-        .iter()
-        .filter_map(dosage_text)
-        .collect();
+        .ok_or_else(|| NotMapped::Skip("MedicationRequest has no medication".to_owned()))?;
     Ok(MedicationRequest {
         meta,
-        status: status(resource),
+        status,
         rxnorm: concept
-            .and_then(|c| code_in_system(c, RXNORM_SYSTEM))
+            .and_then(|c| c.code_in_system(RXNORM_SYSTEM))
             .map(str::to_owned),
         medication_text,
         dosage_text: (!dosage.is_empty()).then(|| dosage.join("; ")),
-        authored_on: string_at(resource, "authoredOn"),
-        prescriber: resource.get("requester").and_then(|r| display_of(r, index)),
+        authored_on,
+        prescriber: requester.and_then(|r| display_of(&r, index)),
     })
 }
 
 /// The name of a contained resource a `#id` reference names.
-fn contained_name(resource: &Value, reference: &Value) -> Option<String> {
-    let id = str_at(reference, "reference")?.strip_prefix('#')?;
-    array_at(resource, "contained")
+fn contained_name(contained: &[&Value], reference: &Ref<'_>) -> Option<String> {
+    let id = reference.reference?.strip_prefix('#')?;
+    contained
         .iter()
-        .find(|c| str_at(c, "id") == Some(id))
-        .and_then(resource_name)
+        .find(|c| c.get("id").and_then(Value::as_str) == Some(id))
+        .and_then(|c| resource_name(c))
 }
 
 /// One Dosage as text: its `text`, else a sentence built from the structured
 /// parts, e.g. `1 dose twice a day. Take at regular intervals.` or
 /// `2 tablet every 6 hours (Oral route) as needed for pain`.
-pub fn dosage_text(dosage: &Value) -> Option<String> {
-    if let Some(t) = str_at(dosage, "text") {
-        return Some(t.to_owned());
+///
+/// # Errors
+/// [`Invalid`] when an element read breaks FHIR (a dose that is not a number,
+/// a `periodUnit` outside `s | min | h | d | wk | mo | a`...).
+pub fn dosage_text(dosage: &Value) -> Result<Option<String>, Invalid> {
+    let text = string(dosage, "text")?;
+    let doses = each(dosage, "doseAndRate", |d| quantity(d, "doseQuantity"))?;
+    let timing = match crate::json::object(dosage, "timing")? {
+        Some(t) => timing_text(t).map_err(|e| e.under("timing"))?,
+        None => None,
+    };
+    let route = concept_text(dosage, "route")?;
+    let as_needed = boolean(dosage, "asNeededBoolean")?;
+    let as_needed_for = concept_text(dosage, "asNeededCodeableConcept")?;
+    let extras = concepts(dosage, "additionalInstruction")?;
+    let patient_instruction = string(dosage, "patientInstruction")?;
+    if let Some(t) = text {
+        return Ok(Some(t.to_owned()));
     }
+
     let mut core: Vec<String> = Vec::new();
-    if let Some(dose) = array_at(dosage, "doseAndRate")
-        .iter()
-        .find_map(|d| d.get("doseQuantity"))
-        .and_then(dose_text)
-    {
+    if let Some(dose) = doses.iter().flatten().find_map(dose_text) {
         core.push(dose);
     }
-    if let Some(timing) = dosage.get("timing").and_then(timing_text) {
-        core.push(timing);
-    }
-    if let Some(route) = concept_text_at(dosage, "route") {
+    core.extend(timing);
+    if let Some(route) = route {
         core.push(format!("({route})"));
     }
-    if dosage.get("asNeededBoolean").and_then(Value::as_bool) == Some(true) {
+    if as_needed == Some(true) {
         core.push("as needed".to_owned());
-    } else if let Some(why) = concept_text_at(dosage, "asNeededCodeableConcept") {
+    } else if let Some(why) = as_needed_for {
         core.push(format!("as needed for {why}"));
     }
     let mut sentences: Vec<String> = Vec::new();
     if !core.is_empty() {
         sentences.push(capitalize(&core.join(" ")));
     }
-    for extra in array_at(dosage, "additionalInstruction") {
-        if let Some(t) = concept_text(extra) {
-            sentences.push(t.to_owned());
-        }
-    }
-    if let Some(t) = str_at(dosage, "patientInstruction") {
-        sentences.push(t.to_owned());
-    }
+    sentences.extend(
+        extras
+            .iter()
+            .filter_map(Concept::text)
+            .map(str::to_owned),
+    );
+    sentences.extend(patient_instruction.map(str::to_owned));
     if sentences.is_empty() {
-        return None;
+        return Ok(None);
     }
     let mut out = String::new();
     for s in sentences {
@@ -500,14 +637,14 @@ pub fn dosage_text(dosage: &Value) -> Option<String> {
         }
         out.push_str(&s);
     }
-    Some(out)
+    Ok(Some(out))
 }
 
 /// "1 tablet", "5 mL", or "1 dose" / "2 doses" when no unit is given.
-fn dose_text(q: &Value) -> Option<String> {
-    let value = number_at(q, "value")?;
+fn dose_text(q: &crate::json::Quantity<'_>) -> Option<String> {
+    let value = q.value?;
     let n = format_number(value);
-    Some(match str_at(q, "unit").or_else(|| str_at(q, "code")) {
+    Some(match q.unit_text.or(q.unit) {
         Some(unit) => format!("{n} {unit}"),
         None if value == 1.0 => format!("{n} dose"),
         None => format!("{n} doses"),
@@ -517,37 +654,49 @@ fn dose_text(q: &Value) -> Option<String> {
 /// A Timing as words: its code's text ("BID"), else `repeat` read as
 /// "once a day", "twice a day", "3 times a day", "every 8 hours",
 /// "2 times every 3 days".
-fn timing_text(timing: &Value) -> Option<String> {
-    if let Some(t) = concept_text_at(timing, "code") {
-        return Some(t);
+fn timing_text(timing: &Value) -> Checked<Option<String>> {
+    let code = concept_text(timing, "code")?;
+    let repeat = match crate::json::object(timing, "repeat")? {
+        None => None,
+        Some(r) => {
+            let read = || -> Checked<_> {
+                Ok((
+                    positive_int(r, "frequency")?,
+                    decimal(r, "period")?,
+                    code_in(r, "periodUnit", &UNITS_OF_TIME)?,
+                ))
+            };
+            Some(read().map_err(|e| e.under("repeat"))?)
+        }
+    };
+    if code.is_some() {
+        return Ok(code);
     }
-    let repeat = timing.get("repeat")?;
-    let frequency = number_at(repeat, "frequency").unwrap_or(1.0);
-    let period = number_at(repeat, "period")?;
-    let unit = match str_at(repeat, "periodUnit")? {
+    let Some((frequency, Some(period), Some(unit))) = repeat else {
+        return Ok(None);
+    };
+    let frequency = frequency.unwrap_or(1);
+    let unit = match unit {
         "s" => "second",
         "min" => "minute",
         "h" => "hour",
         "d" => "day",
         "wk" => "week",
         "mo" => "month",
-        "a" => "year",
-        _ => return None,
+        _ => "year",
     };
-    let times = if frequency == 1.0 {
-        "once".to_owned()
-    } else if frequency == 2.0 {
-        "twice".to_owned()
-    } else {
-        format!("{} times", format_number(frequency))
+    let times = match frequency {
+        1 => "once".to_owned(),
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
     };
-    Some(if period == 1.0 {
+    Ok(Some(if period == 1.0 {
         format!("{times} a {unit}")
-    } else if frequency == 1.0 {
+    } else if frequency == 1 {
         format!("every {} {unit}s", format_number(period))
     } else {
         format!("{times} every {} {unit}s", format_number(period))
-    })
+    }))
 }
 
 /// A number without a trailing `.0` (`1`, `2.5`).
@@ -571,71 +720,74 @@ fn capitalize(s: &str) -> String {
 /// An AllergyIntolerance.
 ///
 /// # Errors
-/// A reason when `code` (the substance or allergy) is missing.
-fn allergy(resource: &Value, meta: ItemMeta) -> Result<AllergyIntolerance, Reason> {
-    let code = resource
-        .get("code")
-        .filter(|c| concept_text(c).is_some())
-        .ok_or_else(|| "AllergyIntolerance has no code".to_owned())?;
-    let categories: Vec<&str> = array_at(resource, "category")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+/// [`NotMapped::Skip`] when `code` (the substance or allergy) is missing or
+/// names nothing (FHIR allows that); [`NotMapped::Invalid`] when an element read
+/// breaks FHIR (a `category` outside `food | medication | environment |
+/// biologic`, a `recordedDate` that is no dateTime...).
+fn allergy(resource: &Value, meta: ItemMeta) -> Result<AllergyIntolerance, NotMapped> {
+    let code = concept(resource, "code")?;
+    let categories = codes_in(resource, "category", &ALLERGY_CATEGORIES)?;
+    let manifestations = each(resource, "reaction", |r| concepts(r, "manifestation"))?;
+    let clinical_status = status_code(resource, "clinicalStatus")?;
+    let verification_status = status_code(resource, "verificationStatus")?;
+    let criticality = code_in(resource, "criticality", &ALLERGY_CRITICALITIES)?;
+    let recorded = date_time(resource, "recordedDate")?;
+    let display = code
+        .and_then(|c| c.text())
+        .ok_or_else(|| NotMapped::Skip("AllergyIntolerance has no code".to_owned()))?;
     let mut reactions: Vec<&str> = Vec::new();
-    for r in array_at(resource, "reaction") {
-        for m in array_at(r, "manifestation") {
-            if let Some(t) = concept_text(m) {
-                if !reactions.contains(&t) {
-                    reactions.push(t);
-                }
-            }
+    for t in manifestations.iter().flatten().filter_map(Concept::text) {
+        if !reactions.contains(&t) {
+            reactions.push(t);
         }
     }
     Ok(AllergyIntolerance {
         meta,
-        display: concept_text(code).unwrap_or_default().to_owned(),
-        code: first_code(code).map(str::to_owned),
-        clinical_status: status_code(resource, "clinicalStatus"),
-        verification_status: status_code(resource, "verificationStatus"),
+        display: display.to_owned(),
+        code: code.and_then(|c| c.first_code()).map(str::to_owned),
+        clinical_status,
+        verification_status,
         category: (!categories.is_empty()).then(|| categories.join(",")),
-        criticality: string_at(resource, "criticality"),
+        criticality: criticality.map(str::to_owned),
         reaction: (!reactions.is_empty()).then(|| reactions.join(", ")),
-        recorded: string_at(resource, "recordedDate"),
+        recorded,
     })
 }
 
 /// A Condition.
 ///
 /// # Errors
-/// A reason when `code` is missing.
-fn condition(resource: &Value, meta: ItemMeta) -> Result<Condition, Reason> {
-    let code = resource
-        .get("code")
-        .filter(|c| concept_text(c).is_some())
-        .ok_or_else(|| "Condition has no code".to_owned())?;
+/// [`NotMapped::Skip`] when `code` is missing or names nothing (FHIR allows
+/// that); [`NotMapped::Invalid`] when an element read breaks FHIR (an
+/// `onsetDateTime` that is no dateTime...).
+fn condition(resource: &Value, meta: ItemMeta) -> Result<Condition, NotMapped> {
+    let code = concept(resource, "code")?;
+    let clinical_status = status_code(resource, "clinicalStatus")?;
+    let verification_status = status_code(resource, "verificationStatus")?;
+    let onset = date_time_choice(resource, "onset")?;
+    let abatement = date_time_choice(resource, "abatement")?;
+    let recorded = date_time(resource, "recordedDate")?;
+    let display = code
+        .and_then(|c| c.text())
+        .ok_or_else(|| NotMapped::Skip("Condition has no code".to_owned()))?;
     Ok(Condition {
         meta,
-        display: concept_text(code).unwrap_or_default().to_owned(),
-        code: first_code(code).map(str::to_owned),
-        clinical_status: status_code(resource, "clinicalStatus"),
-        verification_status: status_code(resource, "verificationStatus"),
-        onset: date_time_choice(resource, "onset"),
-        abatement: date_time_choice(resource, "abatement"),
-        recorded: string_at(resource, "recordedDate"),
+        display: display.to_owned(),
+        code: code.and_then(|c| c.first_code()).map(str::to_owned),
+        clinical_status,
+        verification_status,
+        onset,
+        abatement,
+        recorded,
     })
 }
 
-/// `status`, or `unknown` when the source left it out.
-fn status(resource: &Value) -> String {
-    str_at(resource, "status").unwrap_or("unknown").to_owned()
-}
-
-/// The code of a status CodeableConcept (`clinicalStatus`, `verificationStatus`).
-fn status_code(resource: &Value, key: &str) -> Option<String> {
-    resource
-        .get(key)
-        .and_then(|c| first_code(c).or_else(|| str_at(c, "text")))
-        .map(str::to_owned)
+/// The code of a status CodeableConcept (`clinicalStatus`, `verificationStatus`),
+/// else its text.
+fn status_code(resource: &Value, key: &str) -> Checked<Option<String>> {
+    Ok(concept(resource, key)?
+        .and_then(|c| c.first_code().or_else(|| c.text_only()))
+        .map(str::to_owned))
 }
 
 /// Source text cut to at most 64 characters for a report line.

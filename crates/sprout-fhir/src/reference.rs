@@ -7,7 +7,7 @@
 //! entry a reference names inside one file; [`parse_reference`] says what a
 //! reference names when it is not in the file.
 
-use crate::json::{array_at, str_at};
+use crate::json::{Concept, HumanName, Ref};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -16,6 +16,8 @@ use std::collections::HashMap;
 pub(crate) struct Entry<'a> {
     /// Position in `Bundle.entry` (0 for a single-resource file).
     pub index: usize,
+    /// Whether it is a Bundle entry (else the file's one resource).
+    pub in_bundle: bool,
     /// `Bundle.entry.fullUrl`, if any.
     pub full_url: Option<&'a str>,
     /// The resource (an object with a known `resourceType`).
@@ -29,7 +31,7 @@ impl<'a> Entry<'a> {
     /// `fullUrl` (`urn:uuid:X` -> `X`, `.../Patient/X` -> `X`), else the whole
     /// `fullUrl`.
     pub fn source_id(&self) -> Option<&'a str> {
-        if let Some(id) = str_at(self.resource, "id") {
+        if let Some(id) = text_at(self.resource, "id") {
             return Some(id);
         }
         let full_url = self.full_url?.trim();
@@ -146,70 +148,50 @@ impl<'a> FileIndex<'a> {
     }
 }
 
-/// A `Reference` object's parts: its `reference` text and `display`.
-pub(crate) fn reference_parts(reference: &Value) -> (Option<&str>, Option<&str>) {
-    (str_at(reference, "reference"), str_at(reference, "display"))
+/// `value[key]` as a non-blank string, trimmed; anything else reads as absent.
+/// For identities and for names of resources Sprout does not keep, which are
+/// read as best they can be and never rejected.
+fn text_at<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    value
+        .get(key)?
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 /// The name a person reads for a resource Sprout does not keep (Practitioner,
 /// Organization, Location, Medication...): `name` as text (Organization,
 /// Location), or the first HumanName put together ("Dr. Barry Nicolas"), or a
-/// CodeableConcept `code` (Medication).
+/// CodeableConcept `code` (Medication). Best effort: parts that do not have
+/// the expected form are passed over, since these resources are not kept and
+/// their types give `name` and `code` different shapes.
 pub(crate) fn resource_name(resource: &Value) -> Option<String> {
     match resource.get("name") {
         Some(Value::String(s)) if !s.trim().is_empty() => return Some(s.trim().to_owned()),
         Some(Value::Array(names)) => {
-            if let Some(n) = names.iter().find_map(human_name_text) {
-                return Some(n);
+            let line = names
+                .iter()
+                .filter_map(|n| HumanName::read(n).ok())
+                .find_map(|n| n.line());
+            if line.is_some() {
+                return line;
             }
         }
         _ => {}
     }
-    resource
-        .get("code")
-        .and_then(crate::json::concept_text)
-        .map(str::to_owned)
-}
-
-/// A HumanName as one line: its `text`, else prefix, given names, family and
-/// suffix joined by spaces.
-pub(crate) fn human_name_text(name: &Value) -> Option<String> {
-    if let Some(t) = str_at(name, "text") {
-        return Some(t.to_owned());
-    }
-    let mut out = String::new();
-    let mut push = |s: &str| {
-        let s = s.trim();
-        if !s.is_empty() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(s);
-        }
-    };
-    for p in array_at(name, "prefix").iter().filter_map(Value::as_str) {
-        push(p);
-    }
-    for g in array_at(name, "given").iter().filter_map(Value::as_str) {
-        push(g);
-    }
-    if let Some(f) = name.get("family").and_then(Value::as_str) {
-        push(f);
-    }
-    for s in array_at(name, "suffix").iter().filter_map(Value::as_str) {
-        push(s);
-    }
-    (!out.is_empty()).then_some(out)
+    let code = resource.get("code").filter(|c| c.is_object())?;
+    Concept::read(code).ok()?.text().map(str::to_owned)
 }
 
 /// The text to show for a reference to something Sprout does not keep: its
 /// `display`, else the name of the resource it names when that is in the file.
-pub(crate) fn display_of(reference: &Value, index: &FileIndex<'_>) -> Option<String> {
-    let (target, display) = reference_parts(reference);
-    if let Some(d) = display {
+pub(crate) fn display_of(reference: &Ref<'_>, index: &FileIndex<'_>) -> Option<String> {
+    if let Some(d) = reference.display {
         return Some(d.to_owned());
     }
-    index.find(target?).and_then(|e| resource_name(e.resource))
+    index
+        .find(reference.reference?)
+        .and_then(|e| resource_name(e.resource))
 }
 
 #[cfg(test)]
@@ -246,18 +228,21 @@ mod tests {
         let index = FileIndex::new(vec![
             Entry {
                 index: 0,
+                in_bundle: true,
                 full_url: Some("http://ehr.example/fhir/Patient/p1"),
                 resource: &p,
                 resource_type: "Patient",
             },
             Entry {
                 index: 1,
+                in_bundle: true,
                 full_url: Some("urn:uuid:22d5"),
                 resource: &dr,
                 resource_type: "Practitioner",
             },
             Entry {
                 index: 2,
+                in_bundle: true,
                 full_url: None,
                 resource: &org,
                 resource_type: "Organization",
@@ -287,25 +272,22 @@ mod tests {
         assert_eq!(index.find("Organization/o1").unwrap().index, 2);
         assert!(index.find("Patient/p2").is_none());
 
+        let display = |r: Value| {
+            let r = crate::json::read_reference(&r).unwrap();
+            display_of(&r, &index)
+        };
         assert_eq!(
-            display_of(&json!({"reference": "urn:uuid:22d5"}), &index).as_deref(),
+            display(json!({"reference": "urn:uuid:22d5"})).as_deref(),
             Some("Dr. Barry Nicolas")
         );
         assert_eq!(
-            display_of(&json!({"reference": "Organization/o1"}), &index).as_deref(),
+            display(json!({"reference": "Organization/o1"})).as_deref(),
             Some("Brockton Hospital")
         );
         assert_eq!(
-            display_of(
-                &json!({"reference": "urn:uuid:22d5", "display": "Dr. B"}),
-                &index
-            )
-            .as_deref(),
+            display(json!({"reference": "urn:uuid:22d5", "display": "Dr. B"})).as_deref(),
             Some("Dr. B")
         );
-        assert_eq!(
-            display_of(&json!({"reference": "Practitioner/none"}), &index),
-            None
-        );
+        assert_eq!(display(json!({"reference": "Practitioner/none"})), None);
     }
 }

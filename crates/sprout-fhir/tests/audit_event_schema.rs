@@ -164,7 +164,12 @@ async fn every_rendered_audit_event_validates_against_the_fhir_schema() {
         patient_id: None,
     };
     let parent = store
-        .create_account(&account("fa-parent", "maria@example.com", "María López", None))
+        .create_account(&account(
+            "fa-parent",
+            "maria@example.com",
+            "María López",
+            None,
+        ))
         .await
         .unwrap()
         .id;

@@ -229,7 +229,6 @@ fn observation_values_and_categories() {
         ),
         obs("survey", "survey", json!({"valueString": "never"})),
         obs("social", "social-history", json!({})),
-        obs("nocode", "vital-signs", json!({"code": {}})),
     ]);
     let values: Vec<ObsValue<'_>> = m
         .batch
@@ -263,7 +262,6 @@ fn observation_values_and_categories() {
         vec![
             ("survey", "Observation category survey is not kept"),
             ("social", "Observation category social-history is not kept"),
-            ("nocode", "Observation has no code"),
         ]
     );
 }
@@ -281,15 +279,7 @@ fn immunization_given_and_not_done() {
     let historical = json!({"resourceType": "Immunization", "id": "i3", "status": "completed",
         "vaccineCode": {"coding": [{"system": "urn:oid:1.2.36.1.2001.1005.17", "code": "GNFLU"}], "text": "Influenza"},
         "patient": {"reference": "Patient/p1"}, "occurrenceString": "January 2012"});
-    let no_vaccine = json!({"resourceType": "Immunization", "id": "i4", "status": "completed",
-        "patient": {"reference": "Patient/p1"}, "occurrenceDateTime": "2018-06-23"});
-    let m = map_bundle(vec![
-        patient_json("p1"),
-        given,
-        not_done,
-        historical,
-        no_vaccine,
-    ]);
+    let m = map_bundle(vec![patient_json("p1"), given, not_done, historical]);
     let imms: Vec<_> = m
         .batch
         .items
@@ -318,8 +308,7 @@ fn immunization_given_and_not_done() {
     assert_eq!(imms[2].cvx, None);
     assert_eq!(imms[2].vaccine_text, "Influenza");
     assert_eq!(imms[2].occurrence, None);
-    assert_eq!(m.skipped.len(), 1);
-    assert_eq!(m.skipped[0].reason, "Immunization has no vaccineCode");
+    assert!(m.skipped.is_empty(), "{:?}", m.skipped);
 }
 
 #[test]
@@ -346,9 +335,12 @@ fn medication_request_with_built_dosage_and_prescriber_from_bundle() {
          "doseAndRate": [{"doseQuantity": {"value": 5, "unit": "mL"}}]},
         {"text": "Do not exceed 4 doses a day"}
     ]});
-    let no_med = json!({"resourceType": "MedicationRequest", "id": "m3", "status": "active",
+    // Names a Medication that is neither in the file nor contained: valid FHIR,
+    // but nothing to show, so skipped.
+    let unnamed = json!({"resourceType": "MedicationRequest", "id": "m3", "status": "active",
+        "intent": "order", "medicationReference": {"reference": "Medication/elsewhere"},
         "subject": {"reference": "urn:uuid:p1"}});
-    let m = map_bundle(vec![patient_json("p1"), dr, mr, prn, no_med]);
+    let m = map_bundle(vec![patient_json("p1"), dr, mr, prn, unnamed]);
     let meds: Vec<_> = m
         .batch
         .items
@@ -460,7 +452,8 @@ fn references_resolve_in_every_form() {
         {"resource": {"resourceType": "Condition", "id": "c2", "code": {"text": "B"}, "subject": {"reference": "https://other.example/fhir/Patient/p1/_history/3"}}},
         {"resource": {"resourceType": "Condition", "id": "c3", "code": {"text": "C"}, "subject": {"reference": "http://ehr.example/fhir/Patient/p1"}}},
         {"resource": {"resourceType": "Condition", "id": "c4", "code": {"text": "D"}, "subject": {"reference": "Group/g1"}}},
-        {"resource": {"resourceType": "Condition", "id": "c5", "code": {"text": "E"}}}
+        {"resource": {"resourceType": "Condition", "id": "c5", "code": {"text": "E"},
+            "subject": {"identifier": {"value": "MRN-77"}}}}
     ]});
     // The Patient without an id: its identity comes from the fullUrl.
     b["entry"][0]["resource"]
@@ -575,22 +568,65 @@ fn file_level_rejections() {
 }
 
 #[test]
-fn bundle_entries_with_bad_resource_types_are_skipped_not_fatal() {
-    let b = json!({"resourceType": "Bundle", "type": "batch", "entry": [
-        {"fullUrl": "urn:uuid:x1", "resource": {"resourceType": "Nonsense", "id": "n1"}},
-        {"fullUrl": "urn:uuid:x2", "resource": {"id": "n2"}},
-        {"request": {"method": "DELETE", "url": "Patient/p9"}},
-        {"resource": patient_json("p1")}
-    ]});
-    let m = map_value(b, &BTreeMap::new());
+fn bundle_entries_that_are_not_fhir_resources_reject_the_file() {
+    let with_entry = |entry: Value| {
+        json!({"resourceType": "Bundle", "type": "batch", "entry": [
+            {"resource": patient_json("p1")},
+            entry,
+            {"request": {"method": "DELETE", "url": "Patient/p9"}}
+        ]})
+    };
+    let parse = |v: Value| FhirFile::parse(v.to_string().as_bytes());
+
+    let err = parse(with_entry(
+        json!({"fullUrl": "urn:uuid:x1", "resource": {"resourceType": "Nonsense", "id": "n1"}}),
+    ))
+    .unwrap_err();
+    assert_eq!(
+        err,
+        FileError::EntryNotAResource {
+            index: 1,
+            resource: "Nonsense/n1".into(),
+            problem: "resourceType \"Nonsense\" is not a FHIR R4 resource type".into(),
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "not a FHIR resource: Bundle.entry[1] Nonsense/n1: resourceType \"Nonsense\" is not a FHIR R4 resource type"
+    );
+    let err = parse(with_entry(
+        json!({"fullUrl": "urn:uuid:x2", "resource": {"id": "n2"}}),
+    ))
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a FHIR resource: Bundle.entry[1] (id n2): resourceType is missing"
+    );
+    let err = parse(with_entry(
+        json!({"fullUrl": "urn:uuid:x3", "resource": {"resourceType": 7}}),
+    ))
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a FHIR resource: Bundle.entry[1] (fullUrl urn:uuid:x3): resourceType 7 is not a string"
+    );
+    // Case matters in FHIR JSON.
+    assert!(parse(with_entry(json!({"resource": {"resourceType": "claim"}}))).is_err());
+
+    // A real FHIR type Sprout does not keep, and an entry without a resource
+    // (a DELETE), are only skipped.
+    let m = map_value(
+        with_entry(json!({"fullUrl": "urn:uuid:cl1", "resource": {"resourceType": "Claim", "id": "cl1"}})),
+        &BTreeMap::new(),
+    );
+    assert!(m.rejection.is_none());
     assert_eq!(m.batch.patients.len(), 1);
     let reasons: Vec<&str> = m.skipped.iter().map(|s| s.reason.as_str()).collect();
     assert_eq!(
         reasons,
         vec![
-            "resourceType `Nonsense` is not a FHIR R4 resource type",
-            "Bundle.entry[1].resource has no resourceType",
             "Bundle.entry[2] has no resource",
+            "resource type Claim is not kept",
         ]
     );
 }

@@ -54,13 +54,12 @@ fn event_from_row(r: &AnyRow) -> StoreResult<AuditEvent> {
 /// commits). Used by [`AuditStore::append_audit`] and by writes that append
 /// their audit event in their own transaction (notices).
 pub(crate) async fn insert_event(conn: &mut AnyConnection, e: &AuditEvent) -> StoreResult<()> {
-    let head = sqlx::query(
-        "UPDATE audit_chain_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
-    )
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(map_err)?
-    .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
+    let head =
+        sqlx::query("UPDATE audit_chain_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(map_err)?
+            .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
     let seq = row::int(&head, "seq")?;
     let prev = row::text(&head, "hash")?;
     let hash = audit::event_hash(&prev, &e.content());
@@ -240,10 +239,7 @@ impl AuditStore for SqlStore {
         for a in &args {
             count = count.bind(*a);
         }
-        let total = row::int(
-            &count.fetch_one(&self.pool).await.map_err(map_err)?,
-            "n",
-        )?;
+        let total = row::int(&count.fetch_one(&self.pool).await.map_err(map_err)?, "n")?;
 
         let limit = match query.limit {
             0 => DEFAULT_LIMIT,

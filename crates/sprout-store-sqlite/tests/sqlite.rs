@@ -259,7 +259,10 @@ async fn audit_chain_head_only_moves_forward() {
         "DELETE FROM audit_chain_head",
     ] {
         let err = sqlx::query(sql).execute(store.pool()).await.unwrap_err();
-        assert!(err.to_string().contains("only moves forward"), "{sql}: {err}");
+        assert!(
+            err.to_string().contains("only moves forward"),
+            "{sql}: {err}"
+        );
     }
 }
 

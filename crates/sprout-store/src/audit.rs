@@ -725,7 +725,10 @@ mod tests {
             rehashed[1].prev_hash.as_deref().unwrap(),
             &rehashed[1].content,
         ));
-        assert_eq!(walk(&rehashed, &head), Some(ChainFault::Unlinked { seq: 3 }));
+        assert_eq!(
+            walk(&rehashed, &head),
+            Some(ChainFault::Unlinked { seq: 3 })
+        );
 
         // A rewritten last event.
         let mut last = events.clone();

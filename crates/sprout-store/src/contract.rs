@@ -2029,7 +2029,16 @@ pub async fn audit_chain(store: &dyn Store) {
             }
         }
     };
-    tokio::join!(run(0), run(1), run(2), run(3), run(4), run(5), run(6), run(7));
+    tokio::join!(
+        run(0),
+        run(1),
+        run(2),
+        run(3),
+        run(4),
+        run(5),
+        run(6),
+        run(7)
+    );
     let all = store.audit_chain(start + 5, 1000).await.unwrap();
     assert_eq!(
         all.iter().map(|c| c.seq).collect::<Vec<_>>(),
@@ -2107,12 +2116,66 @@ pub async fn audit_report(store: &dyn Store) {
         detail: None,
     };
     let events = [
-        ev("2030-01-01T09:00:00Z", Some(&zed.id), "parent", Some(&p1.id), "read", "vitals", "success", Some("10.0.0.2")),
-        ev("2030-01-01T10:00:00Z", Some(&amy.id), "clinician", Some(&p1.id), "read", "summary", "success", Some("10.0.0.1")),
-        ev("2030-01-02T08:00:00Z", Some(&zed.id), "parent", Some(&p2.id), "update", "proxy-relationship", "denied", None),
-        ev("2030-01-02T08:00:00Z", Some(&ghost), "nurse", Some(&p1.id), "export", "immunizations", "success", Some("10.0.0.3")),
-        ev("2030-01-03T07:00:00Z", None, "anonymous", None, "login", "session", "failure", Some("10.0.0.9")),
-        ev("2030-01-04T07:00:00Z", Some(&amy.id), "clinician", Some(&pid("arp-unknown")), "read", "patient-search", "failure", None),
+        ev(
+            "2030-01-01T09:00:00Z",
+            Some(&zed.id),
+            "parent",
+            Some(&p1.id),
+            "read",
+            "vitals",
+            "success",
+            Some("10.0.0.2"),
+        ),
+        ev(
+            "2030-01-01T10:00:00Z",
+            Some(&amy.id),
+            "clinician",
+            Some(&p1.id),
+            "read",
+            "summary",
+            "success",
+            Some("10.0.0.1"),
+        ),
+        ev(
+            "2030-01-02T08:00:00Z",
+            Some(&zed.id),
+            "parent",
+            Some(&p2.id),
+            "update",
+            "proxy-relationship",
+            "denied",
+            None,
+        ),
+        ev(
+            "2030-01-02T08:00:00Z",
+            Some(&ghost),
+            "nurse",
+            Some(&p1.id),
+            "export",
+            "immunizations",
+            "success",
+            Some("10.0.0.3"),
+        ),
+        ev(
+            "2030-01-03T07:00:00Z",
+            None,
+            "anonymous",
+            None,
+            "login",
+            "session",
+            "failure",
+            Some("10.0.0.9"),
+        ),
+        ev(
+            "2030-01-04T07:00:00Z",
+            Some(&amy.id),
+            "clinician",
+            Some(&pid("arp-unknown")),
+            "read",
+            "patient-search",
+            "failure",
+            None,
+        ),
     ];
     let first = store.audit_chain_head().await.unwrap().seq + 1;
     for e in &events {
@@ -2144,7 +2207,10 @@ pub async fn audit_report(store: &dyn Store) {
     for (entry, e) in page.entries.iter().zip(&events) {
         assert_eq!(&entry.event, e, "every field kept");
     }
-    assert_eq!(page.entries[0].user_email.as_deref(), Some("zed@arp.example"));
+    assert_eq!(
+        page.entries[0].user_email.as_deref(),
+        Some("zed@arp.example")
+    );
     assert_eq!(page.entries[0].user_name.as_deref(), Some("Person arp-zed"));
     assert_eq!(page.entries[0].patient_mrn.as_deref(), Some("arp-MRN-1"));
     assert_eq!(page.entries[3].user_email, None, "unknown account");
@@ -2156,8 +2222,14 @@ pub async fn audit_report(store: &dyn Store) {
         f(&mut q);
         q
     };
-    assert_eq!(idx(&with(&|q| q.patient_id = Some(p1.id.clone()))).await, (3, vec![0, 1, 3]));
-    assert_eq!(idx(&with(&|q| q.account_id = Some(zed.id.clone()))).await, (2, vec![0, 2]));
+    assert_eq!(
+        idx(&with(&|q| q.patient_id = Some(p1.id.clone()))).await,
+        (3, vec![0, 1, 3])
+    );
+    assert_eq!(
+        idx(&with(&|q| q.account_id = Some(zed.id.clone()))).await,
+        (2, vec![0, 2])
+    );
     assert_eq!(
         idx(&with(&|q| q.not_account_id = Some(amy.id.clone()))).await,
         (4, vec![0, 2, 3, 4]),
@@ -2167,7 +2239,10 @@ pub async fn audit_report(store: &dyn Store) {
         idx(&with(&|q| q.actions = vec!["read".into(), "export".into()])).await,
         (4, vec![0, 1, 3, 5])
     );
-    assert_eq!(idx(&with(&|q| q.outcome = Some("success".into()))).await, (3, vec![0, 1, 3]));
+    assert_eq!(
+        idx(&with(&|q| q.outcome = Some("success".into()))).await,
+        (3, vec![0, 1, 3])
+    );
     assert_eq!(
         idx(&with(&|q| {
             q.from = Some("2030-01-02T08:00:00Z".into());
@@ -2186,7 +2261,10 @@ pub async fn audit_report(store: &dyn Store) {
         .await,
         (1, vec![1])
     );
-    assert_eq!(idx(&with(&|q| q.patient_id = Some(pid("arp-nobody")))).await, (0, vec![]));
+    assert_eq!(
+        idx(&with(&|q| q.patient_id = Some(pid("arp-nobody")))).await,
+        (0, vec![])
+    );
 
     // Sorting by every column, both ways; missing values last; ties by seq.
     let sorted = |c: AuditColumn, descending: bool| {

@@ -290,8 +290,11 @@ pub trait AuditStore: Send + Sync {
     async fn audit_report(&self, query: &audit::AuditQuery) -> StoreResult<audit::AuditPage>;
     /// Up to `limit` events numbered after `after_seq`, in chain order, as
     /// stored (raw content and hashes), for [`audit::verify`].
-    async fn audit_chain(&self, after_seq: i64, limit: u32)
-        -> StoreResult<Vec<audit::ChainedEvent>>;
+    async fn audit_chain(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<audit::ChainedEvent>>;
     /// The chain's head as stored.
     async fn audit_chain_head(&self) -> StoreResult<audit::ChainHead>;
 }
