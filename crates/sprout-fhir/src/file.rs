@@ -337,8 +337,7 @@ impl FhirFile {
                     .unwrap_or_else(|| PatientId::from_random(new_id())),
                 _ => unused_patient(),
             };
-            let mapped = match map::patient(e.resource, id.clone(), source_id.unwrap_or_default())
-            {
+            let mapped = match map::patient(e.resource, id.clone(), source_id.unwrap_or_default()) {
                 Err(NotMapped::Invalid(i)) => return Err(rejection(e, i)),
                 Err(NotMapped::Skip(reason)) => Err(reason),
                 Ok(p) => Ok(p),
@@ -591,7 +590,11 @@ fn check_bundle(root: &Value) -> Result<(), FileError> {
 
 /// Checks that a Bundle entry's resource has a FHIR R4 `resourceType`. A type
 /// FHIR defines but Sprout does not keep (`Claim`) passes: it is skipped later.
-fn check_entry_type(index: usize, full_url: Option<&str>, resource: &Value) -> Result<(), FileError> {
+fn check_entry_type(
+    index: usize,
+    full_url: Option<&str>,
+    resource: &Value,
+) -> Result<(), FileError> {
     let id = resource.get("id").and_then(Value::as_str).map(clip);
     let (resource_label, problem) = match resource.get("resourceType") {
         Some(Value::String(ty)) if is_r4_resource_type(ty) => return Ok(()),
@@ -600,7 +603,7 @@ fn check_entry_type(index: usize, full_url: Option<&str>, resource: &Value) -> R
                 Some(id) => format!("{}/{id}", clip(ty)),
                 None => clip(ty),
             },
-            format!("resourceType {:?} is not a FHIR R4 resource type", clip(ty)),
+            format!("resourceType `{}` is not a FHIR R4 resource type", clip(ty)),
         ),
         found => (
             match (&id, full_url) {

@@ -27,10 +27,11 @@ type Parsed = Result<(FhirFile, Vec<String>), String>;
 /// `paths` may name files (read whatever their extension) and folders (searched
 /// recursively for `*.json` files, taken in sorted order). Each file is imported
 /// on its own, in one transaction: all of its kept resources or none. A file
-/// that cannot be read, is not JSON, is not a FHIR R4 resource or is a broken
-/// Bundle is rejected; single resources and Bundle entries that are not kept
-/// are listed as skipped with their reasons. Never fails as a whole: every
-/// problem is in the report.
+/// that cannot be read, is not JSON, is not a FHIR R4 resource, is a broken
+/// Bundle, or holds a resource that breaks FHIR R4 where Sprout reads it (see
+/// [`FhirFile::map`]) is rejected with the reason, and nothing of it is stored;
+/// single resources and Bundle entries that are not kept are listed as skipped
+/// with their reasons. Never fails as a whole: every problem is in the report.
 #[tracing::instrument(skip_all)]
 pub async fn import_paths(store: &dyn Store, paths: &[PathBuf]) -> ImportReport {
     let roots = paths.to_vec();

@@ -177,11 +177,7 @@ pub(crate) fn code_in<'a>(
 }
 
 /// A list of FHIR `code`s bound to `allowed` (`AllergyIntolerance.category`).
-pub(crate) fn codes_in<'a>(
-    value: &'a Value,
-    key: &str,
-    allowed: &[&str],
-) -> Checked<Vec<&'a str>> {
+pub(crate) fn codes_in<'a>(value: &'a Value, key: &str, allowed: &[&str]) -> Checked<Vec<&'a str>> {
     let list = array(value, key)?;
     let mut out = Vec::with_capacity(list.len());
     for (i, c) in list.iter().enumerate() {
@@ -309,9 +305,7 @@ pub(crate) fn is_time(s: &str, kind: TimeKind) -> bool {
     };
     let real_day = i8::try_from(day)
         .ok()
-        .and_then(|d| {
-            jiff::civil::Date::new(year as i16, month as i8, d).ok()
-        })
+        .and_then(|d| jiff::civil::Date::new(year as i16, month as i8, d).ok())
         .is_some();
     if !real_day {
         return false;
@@ -355,7 +349,10 @@ fn time_end(b: &[u8], at: usize) -> Option<usize> {
     digits(b, at + 6, 2).filter(|s| *s <= 60)?;
     let mut end = at + 8;
     if after(b, end, b'.') {
-        let fraction = b[end + 1..].iter().take_while(|d| d.is_ascii_digit()).count();
+        let fraction = b[end + 1..]
+            .iter()
+            .take_while(|d| d.is_ascii_digit())
+            .count();
         if fraction == 0 {
             return None;
         }
@@ -625,11 +622,7 @@ pub(crate) fn date_time_choice(value: &Value, prefix: &str) -> Checked<Option<St
     let instant = time(value, &key("Instant"), TimeKind::Instant)?;
     let start = period(value, &key("Period"))?.and_then(|(start, _)| start);
     let text = string(value, &key("String"))?;
-    Ok(date_time
-        .or(instant)
-        .or(start)
-        .or(text)
-        .map(str::to_owned))
+    Ok(date_time.or(instant).or(start).or(text).map(str::to_owned))
 }
 
 /// The calendar date at the start of a FHIR `date` / `dateTime` text
@@ -789,11 +782,18 @@ mod tests {
         assert_eq!(string(&v, "absent"), Ok(None));
         assert!(resource_id(&v).is_err());
         assert!(time_of_day(&v, "t").is_err());
-        assert_eq!(time_of_day(&json!({"t": "23:59:60.5"}), "t"), Ok(Some("23:59:60.5")));
         assert_eq!(
-            code_in(&json!({"status": "complete"}), "status", &["completed", "not-done"])
-                .unwrap_err()
-                .to_string(),
+            time_of_day(&json!({"t": "23:59:60.5"}), "t"),
+            Ok(Some("23:59:60.5"))
+        );
+        assert_eq!(
+            code_in(
+                &json!({"status": "complete"}),
+                "status",
+                &["completed", "not-done"]
+            )
+            .unwrap_err()
+            .to_string(),
             "status \"complete\" is not one of completed, not-done"
         );
         assert_eq!(

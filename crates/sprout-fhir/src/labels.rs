@@ -108,7 +108,10 @@ mod tests {
             labels_of_ok(&json!({"resourceType": "Observation"})),
             Labels::default()
         );
-        assert_eq!(labels_of_ok(&json!({"meta": {"tag": []}})), Labels::default());
+        assert_eq!(
+            labels_of_ok(&json!({"meta": {"tag": []}})),
+            Labels::default()
+        );
     }
 
     #[test]
@@ -116,7 +119,10 @@ mod tests {
         for code in ["R", "V"] {
             let r =
                 json!({"meta": {"security": [{"system": CONFIDENTIALITY_SYSTEM, "code": code}]}});
-            assert_eq!(labels_of_ok(&r).confidentiality, Confidentiality::Restricted);
+            assert_eq!(
+                labels_of_ok(&r).confidentiality,
+                Confidentiality::Restricted
+            );
         }
         for code in ["N", "M", "L", "U"] {
             let r =

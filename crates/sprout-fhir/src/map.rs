@@ -17,10 +17,10 @@
 //! labels), so these functions need no store, no clock and no randomness.
 
 use crate::json::{
-    boolean, civil_date, code_in, codes_in, coding_code, concept, concept_text,
-    concepts, date_time, date_time_choice, decimal, each, integer, owned_string, period,
-    positive_int, quantity, read_reference, reference, required, string, strings, time,
-    time_of_day, Checked, Concept, HumanName, Invalid, Ref, TimeKind,
+    boolean, civil_date, code_in, codes_in, coding_code, concept, concept_text, concepts,
+    date_time, date_time_choice, decimal, each, integer, owned_string, period, positive_int,
+    quantity, read_reference, reference, required, string, strings, time, time_of_day, Checked,
+    Concept, HumanName, Invalid, Ref, TimeKind,
 };
 use crate::reference::{display_of, resource_name, FileIndex};
 use serde_json::Value;
@@ -127,7 +127,10 @@ pub fn patient(resource: &Value, id: PatientId, source_id: &str) -> Result<Patie
         None => AdministrativeSex::Unknown,
         Some(g) => g.parse().map_err(|_| {
             let codes: Vec<&str> = AdministrativeSex::ALL.iter().map(|s| s.code()).collect();
-            Invalid::new("gender", format!("{g:?} is not one of {}", codes.join(", ")))
+            Invalid::new(
+                "gender",
+                format!("{g:?} is not one of {}", codes.join(", ")),
+            )
         })?,
     };
     let mut mrn = None;
@@ -149,13 +152,15 @@ pub fn patient(resource: &Value, id: PatientId, source_id: &str) -> Result<Patie
     })?;
     let address = address(resource)?;
 
-    let birth = birth.ok_or_else(|| {
-        NotMapped::Skip("Patient has no birthDate (Sprout needs one)".to_owned())
-    })?;
+    let birth = birth
+        .ok_or_else(|| NotMapped::Skip("Patient has no birthDate (Sprout needs one)".to_owned()))?;
     let birth_date = civil_date(birth)
         .filter(|_| birth.len() == 10)
         .ok_or_else(|| {
-            NotMapped::Skip(format!("Patient birthDate `{}` is not a full date", clip(birth)))
+            NotMapped::Skip(format!(
+                "Patient birthDate `{}` is not a full date",
+                clip(birth)
+            ))
         })?;
 
     Ok(Patient {
@@ -312,7 +317,11 @@ pub(crate) fn item(
         }
         "AllergyIntolerance" => RecordItem::AllergyIntolerance(allergy(resource, meta)?),
         "Condition" => RecordItem::Condition(condition(resource, meta)?),
-        other => return Err(NotMapped::Skip(format!("resource type {other} is not kept"))),
+        other => {
+            return Err(NotMapped::Skip(format!(
+                "resource type {other} is not kept"
+            )))
+        }
     })
 }
 
@@ -617,12 +626,7 @@ pub fn dosage_text(dosage: &Value) -> Result<Option<String>, Invalid> {
     if !core.is_empty() {
         sentences.push(capitalize(&core.join(" ")));
     }
-    sentences.extend(
-        extras
-            .iter()
-            .filter_map(Concept::text)
-            .map(str::to_owned),
-    );
+    sentences.extend(extras.iter().filter_map(Concept::text).map(str::to_owned));
     sentences.extend(patient_instruction.map(str::to_owned));
     if sentences.is_empty() {
         return Ok(None);

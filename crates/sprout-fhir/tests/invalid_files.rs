@@ -116,13 +116,7 @@ async fn broken_files_are_rejected_whole_and_the_rest_imports() {
     );
 
     let good = files[5].clone();
-    let paths = vec![
-        bad_date_path,
-        bad_value_path,
-        banana,
-        claim,
-        good.clone(),
-    ];
+    let paths = vec![bad_date_path, bad_value_path, banana, claim, good.clone()];
     let report = import_paths(&store, &paths).await;
     assert_eq!(report.files.len(), 5);
 
@@ -134,7 +128,9 @@ async fn broken_files_are_rejected_whole_and_the_rest_imports() {
     };
     assert_eq!(
         rejected(0),
-        format!(r#"Immunization/{bad_imm}: occurrenceDateTime "not-a-date" is not a FHIR dateTime"#)
+        format!(
+            r#"Immunization/{bad_imm}: occurrenceDateTime "not-a-date" is not a FHIR dateTime"#
+        )
     );
     assert_eq!(
         rejected(1),
@@ -144,7 +140,7 @@ async fn broken_files_are_rejected_whole_and_the_rest_imports() {
     );
     assert_eq!(
         rejected(2),
-        r#"not a FHIR resource: Bundle.entry[1] Banana/x: resourceType "Banana" is not a FHIR R4 resource type"#
+        r#"not a FHIR resource: Bundle.entry[1] Banana/x: resourceType `Banana` is not a FHIR R4 resource type"#
     );
 
     let c = &report.files[3];
@@ -189,7 +185,11 @@ async fn broken_files_are_rejected_whole_and_the_rest_imports() {
 
     // Nothing of the rejected files is stored.
     for id in [&date_patient, &value_patient, &"newborn".to_owned()] {
-        assert_eq!(count(&store, "Patient", std::slice::from_ref(id)).await, 0, "{id}");
+        assert_eq!(
+            count(&store, "Patient", std::slice::from_ref(id)).await,
+            0,
+            "{id}"
+        );
     }
     assert_eq!(count(&store, "Immunization", &imm_ids).await, 0);
     assert_eq!(count(&store, "Observation", &obs_ids).await, 0);

@@ -587,12 +587,12 @@ fn bundle_entries_that_are_not_fhir_resources_reject_the_file() {
         FileError::EntryNotAResource {
             index: 1,
             resource: "Nonsense/n1".into(),
-            problem: "resourceType \"Nonsense\" is not a FHIR R4 resource type".into(),
+            problem: "resourceType `Nonsense` is not a FHIR R4 resource type".into(),
         }
     );
     assert_eq!(
         err.to_string(),
-        "not a FHIR resource: Bundle.entry[1] Nonsense/n1: resourceType \"Nonsense\" is not a FHIR R4 resource type"
+        "not a FHIR resource: Bundle.entry[1] Nonsense/n1: resourceType `Nonsense` is not a FHIR R4 resource type"
     );
     let err = parse(with_entry(
         json!({"fullUrl": "urn:uuid:x2", "resource": {"id": "n2"}}),
@@ -616,7 +616,9 @@ fn bundle_entries_that_are_not_fhir_resources_reject_the_file() {
     // A real FHIR type Sprout does not keep, and an entry without a resource
     // (a DELETE), are only skipped.
     let m = map_value(
-        with_entry(json!({"fullUrl": "urn:uuid:cl1", "resource": {"resourceType": "Claim", "id": "cl1"}})),
+        with_entry(
+            json!({"fullUrl": "urn:uuid:cl1", "resource": {"resourceType": "Claim", "id": "cl1"}}),
+        ),
         &BTreeMap::new(),
     );
     assert!(m.rejection.is_none());

@@ -55,13 +55,13 @@ fn observation() -> Value {
 
 fn blood_pressure() -> Value {
     json!({"resourceType": "Observation", "id": "bp1", "status": "final",
-        "category": [{"coding": [{"code": "vital-signs"}]}],
-        "code": {"coding": [{"system": "http://loinc.org", "code": "85354-9"}]},
-        "subject": {"reference": "urn:uuid:p1"}, "effectiveDateTime": "2020-10-20",
-        "component": [
-            {"code": {"coding": [{"system": "http://loinc.org", "code": "8480-6"}]}, "valueQuantity": {"value": 112, "code": "mm[Hg]"}},
-            {"code": {"coding": [{"system": "http://loinc.org", "code": "8462-4"}]}, "valueQuantity": {"value": 71, "code": "mm[Hg]"}}
-        ]})
+    "category": [{"coding": [{"code": "vital-signs"}]}],
+    "code": {"coding": [{"system": "http://loinc.org", "code": "85354-9"}]},
+    "subject": {"reference": "urn:uuid:p1"}, "effectiveDateTime": "2020-10-20",
+    "component": [
+        {"code": {"coding": [{"system": "http://loinc.org", "code": "8480-6"}]}, "valueQuantity": {"value": 112, "code": "mm[Hg]"}},
+        {"code": {"coding": [{"system": "http://loinc.org", "code": "8462-4"}]}, "valueQuantity": {"value": 71, "code": "mm[Hg]"}}
+    ]})
 }
 
 fn medication_request() -> Value {
@@ -343,7 +343,10 @@ fn present_but_invalid_values_reject_the_whole_file() {
         resources.push(broken);
         let m = map(&bundle(&resources));
         assert_eq!(m.rejection.as_deref(), Some(want));
-        assert!(m.batch.patients.is_empty() && m.batch.items.is_empty(), "{want}");
+        assert!(
+            m.batch.patients.is_empty() && m.batch.items.is_empty(),
+            "{want}"
+        );
         assert!(m.skipped.is_empty(), "{want}");
     }
 }
@@ -351,7 +354,11 @@ fn present_but_invalid_values_reject_the_whole_file() {
 #[test]
 fn a_single_resource_file_is_rejected_the_same_way() {
     let stored = BTreeMap::from([("p1".to_owned(), PatientId::parse("stored1").unwrap())]);
-    let imm = with(immunization(), &["patient", "reference"], Some(json!("Patient/p1")));
+    let imm = with(
+        immunization(),
+        &["patient", "reference"],
+        Some(json!("Patient/p1")),
+    );
     let file = |v: &Value| FhirFile::parse(v.to_string().as_bytes()).unwrap();
     let ok = file(&imm).map(&stored, &mut counter());
     assert_eq!(ok.rejection, None);
@@ -369,7 +376,11 @@ fn a_single_resource_file_is_rejected_the_same_way() {
 #[test]
 fn resources_that_would_be_skipped_are_still_checked() {
     // The patient is nowhere: alone, the Observation is skipped ...
-    let orphan = with(observation(), &["subject", "reference"], Some(json!("urn:uuid:nobody")));
+    let orphan = with(
+        observation(),
+        &["subject", "reference"],
+        Some(json!("urn:uuid:nobody")),
+    );
     let m = map(&bundle(&[patient(), orphan.clone()]));
     assert_eq!(m.rejection, None);
     assert_eq!(m.batch.patients.len(), 1);
@@ -402,7 +413,9 @@ fn resources_that_would_be_skipped_are_still_checked() {
     ]});
     assert_eq!(
         map(&b).rejection.as_deref(),
-        Some(r#"Immunization in Bundle.entry[1]: status "done" is not one of completed, entered-in-error, not-done"#)
+        Some(
+            r#"Immunization in Bundle.entry[1]: status "done" is not one of completed, entered-in-error, not-done"#
+        )
     );
 }
 
@@ -448,7 +461,10 @@ fn absences_fhir_allows_are_still_only_skipped() {
     );
 
     // A Patient without a (full) birth date: valid FHIR, skipped with its items.
-    let m = map(&bundle(&[with(patient(), &["birthDate"], Some(json!("2019-03"))), condition()]));
+    let m = map(&bundle(&[
+        with(patient(), &["birthDate"], Some(json!("2019-03"))),
+        condition(),
+    ]));
     assert_eq!(m.rejection, None);
     let reasons: Vec<&str> = m.skipped.iter().map(|s| s.reason.as_str()).collect();
     assert_eq!(
