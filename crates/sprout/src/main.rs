@@ -327,6 +327,7 @@ fn web_config(file: &FileConfig) -> anyhow::Result<sprout_web::WebConfig> {
             .name
             .clone()
             .unwrap_or(defaults.practice_name.clone()),
+        practice_address: file.practice.address.clone(),
         policy: file.access_policy()?,
         ..defaults
     })
