@@ -63,3 +63,5 @@ pub async fn open(url: &str) -> Result<SqlStore, OpenError> {
     tracing::info!(applied, "PostgreSQL store open");
     Ok(SqlStore::new(pool, Backend::Postgres))
 }
+
+pub mod testing;

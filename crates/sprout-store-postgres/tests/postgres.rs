@@ -7,82 +7,11 @@
 
 use sprout_store::Store;
 use sprout_store_postgres::{open, MIGRATIONS};
-use sprout_store_sql::{migrate, Backend, OpenError, SqlStore};
-use sqlx::{Connection, Row};
-use std::future::Future;
-use std::io::Write;
+use sprout_store_sql::{migrate, Backend, OpenError};
+use sqlx::Row;
 use std::sync::Arc;
 
-/// The admin URL, or `None` (after saying why) when these tests cannot run.
-fn admin_url() -> Option<String> {
-    match std::env::var("SPROUT_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("SPROUT_TEST_POSTGRES_URL must be set under CI");
-            }
-            // Straight to stderr: libtest's capture would hide an `eprintln!`.
-            let _ = writeln!(
-                std::io::stderr(),
-                "SPROUT_TEST_POSTGRES_URL is not set: PostgreSQL store tests not running"
-            );
-            None
-        }
-    }
-}
-
-/// A database name nobody else uses: process id, time and a counter.
-fn fresh_name() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!(
-        "sprout_test_{}_{}_{}",
-        std::process::id(),
-        nanos,
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-/// Creates a fresh database, opens the store on it, runs `test`, closes the
-/// store and drops the database, then re-raises any panic of `test`.
-async fn with_fresh_db<F, Fut>(test: F)
-where
-    F: FnOnce(SqlStore) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let Some(admin) = admin_url() else { return };
-    sprout_store_sql::install_drivers();
-    let name = fresh_name();
-    let mut conn = sqlx::AnyConnection::connect(&admin).await.unwrap();
-    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let mut url = url::Url::parse(&admin).unwrap();
-    url.set_path(&format!("/{name}"));
-
-    // A panic of `test` (or a failure to open) is carried past the drop.
-    let outcome: Result<(), Box<dyn std::any::Any + Send>> = match open(url.as_str()).await {
-        Ok(store) => {
-            let pool = store.pool().clone();
-            let outcome = tokio::spawn(test(store)).await;
-            pool.close().await;
-            outcome.map_err(|e| e.into_panic())
-        }
-        Err(e) => Err(Box::new(format!("cannot open the test database: {e}"))),
-    };
-    sqlx::raw_sql(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
-}
+use sprout_store_postgres::testing::with_fresh_db;
 
 #[tokio::test]
 async fn contract_suite_passes() {

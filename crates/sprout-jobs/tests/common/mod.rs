@@ -12,9 +12,7 @@ use sprout_domain::record::{
 };
 use sprout_domain::{AccountId, ItemId, PatientId};
 use sprout_store::{ImportBatch, NewAccount, Store};
-use sqlx::Connection;
 use std::future::Future;
-use std::io::Write;
 use std::sync::Arc;
 use tempfile::TempDir;
 
@@ -26,77 +24,15 @@ pub async fn sqlite() -> (TempDir, Arc<dyn Store>) {
     (dir, Arc::new(store))
 }
 
-/// The admin URL, or `None` (after saying why) when PostgreSQL tests cannot
-/// run. Under CI (`CI=true`) a missing URL is a failure.
-fn admin_url() -> Option<String> {
-    match std::env::var("SPROUT_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("SPROUT_TEST_POSTGRES_URL must be set under CI");
-            }
-            let _ = writeln!(
-                std::io::stderr(),
-                "SPROUT_TEST_POSTGRES_URL is not set: PostgreSQL jobs tests not running"
-            );
-            None
-        }
-    }
-}
-
-/// A database name nobody else uses.
-fn fresh_name() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!(
-        "sprout_test_jobs_{}_{}_{}",
-        std::process::id(),
-        nanos,
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-/// Creates a fresh database `sprout_test_jobs_<random>`, opens the store on
-/// it, runs `test`, closes the store and drops the database, then re-raises
-/// any panic of `test`. Does nothing (after saying so) without
-/// `SPROUT_TEST_POSTGRES_URL`.
+/// Runs `test` on a fresh, migrated PostgreSQL database that is dropped
+/// afterwards (see `sprout_store_postgres::testing`). Does nothing (after saying
+/// so) without `SPROUT_TEST_POSTGRES_URL`; fails under CI without it.
 pub async fn with_postgres<F, Fut>(test: F)
 where
     F: FnOnce(Arc<dyn Store>) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let Some(admin) = admin_url() else { return };
-    sprout_store_sql::install_drivers();
-    let name = fresh_name();
-    let mut conn = sqlx::AnyConnection::connect(&admin).await.unwrap();
-    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let mut url = url::Url::parse(&admin).unwrap();
-    url.set_path(&format!("/{name}"));
-
-    let outcome: Result<(), Box<dyn std::any::Any + Send>> =
-        match sprout_store_postgres::open(url.as_str()).await {
-            Ok(store) => {
-                let pool = store.pool().clone();
-                let outcome = tokio::spawn(test(Arc::new(store))).await;
-                pool.close().await;
-                outcome.map_err(|e| e.into_panic())
-            }
-            Err(e) => Err(Box::new(format!("cannot open the test database: {e}"))),
-        };
-    sqlx::raw_sql(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    sprout_store_postgres::testing::with_fresh_db(|store| test(Arc::new(store))).await;
 }
 
 pub fn pid(s: &str) -> PatientId {
