@@ -11,51 +11,7 @@
 // other tests' showcase family is left as it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const base = process.env.SPROUT_URL;
-const accounts = JSON.parse(readFileSync(process.env.SPROUT_ACCOUNTS, 'utf8'));
-const shots = process.env.SPROUT_SCREENSHOTS || '';
-if (shots) mkdirSync(shots, { recursive: true });
-
-async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
-    ],
-  });
-}
-
-async function shot(page, name) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-}
-
-/** Completed years from an ISO birth date to today (local calendar). */
-function ageOn(birth, today = new Date()) {
-  const [y, m, d] = birth.split('-').map(Number);
-  let age = today.getFullYear() - y;
-  if (today.getMonth() + 1 < m || (today.getMonth() + 1 === m && today.getDate() < d)) age -= 1;
-  return age;
-}
-
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-async function signIn(browser, who, width = 390) {
-  const context = await browser.newContext({
-    viewport: { width, height: 844 }, locale: 'en-US', acceptDownloads: true,
-    extraHTTPHeaders: { 'Accept-Language': 'en-US,en;q=0.9' },
-  });
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: /sign in/i }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  return { context, page };
-}
+import { base, accounts, launch, shot, escape, ageOn, signIn } from './lib.mjs';
 
 test('a parent views her teenager\'s vitals; he sees it in "who saw my record"', async () => {
   // An adolescent (12 to 17; the demo's approved one is 16, a 14-year-old
@@ -93,7 +49,7 @@ test('a parent views her teenager\'s vitals; he sees it in "who saw my record"',
 
     // He signs in and opens "who saw my record" from his record's tabs.
     for (const width of [390, 1280]) {
-      const t = await signIn(browser, teen, width);
+      const t = await signIn(browser, teen, { width, height: 844 });
       await t.page.goto(`${base}/patients/${him.id}`);
       const myTabs = t.page.getByRole('navigation', { name: /sections of the record/i });
       await myTabs.getByRole('link', { name: /who saw my record/i }).click();
@@ -120,7 +76,7 @@ test('a parent views her teenager\'s vitals; he sees it in "who saw my record"',
 
     // The administrator finds the view in the audit report and downloads it.
     const admin = accounts.find((a) => a.role === 'admin');
-    const a = await signIn(browser, admin, 1280);
+    const a = await signIn(browser, admin, { width: 1280, height: 900 });
     await a.page.getByRole('link', { name: /open the audit report/i }).click();
     await a.page.waitForURL(/\/staff\/audit$/);
     await a.page.getByLabel('Patient (MRN or Sprout id)').fill(him.id);

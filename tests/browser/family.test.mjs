@@ -4,27 +4,7 @@
 // SPROUT_ACCOUNTS (the demo's --accounts-json file).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const base = process.env.SPROUT_URL;
-const accounts = JSON.parse(readFileSync(process.env.SPROUT_ACCOUNTS, 'utf8'));
-const shots = process.env.SPROUT_SCREENSHOTS || '';
-if (shots) mkdirSync(shots, { recursive: true });
-
-export async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
-    ],
-  });
-}
-
-async function shot(page, name) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-}
+import { base, accounts, launch, shot } from './lib.mjs';
 
 for (const viewport of [{ width: 1280, height: 900, name: 'desktop' }, { width: 390, height: 844, name: 'phone' }]) {
   test(`parent switches children, reads immunizations, switches to Spanish, signs out (${viewport.name})`, async () => {

@@ -11,34 +11,13 @@
 // patterns that hold in either language.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const base = process.env.SPROUT_URL;
-const accounts = JSON.parse(readFileSync(process.env.SPROUT_ACCOUNTS, 'utf8'));
-const shots = process.env.SPROUT_SCREENSHOTS || '';
-if (shots) mkdirSync(shots, { recursive: true });
-
-async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
-    ],
-  });
-}
-
-async function shot(page, name) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-}
+import { base, accounts, launch, shot, escape, signIn } from './lib.mjs';
 
 /** Age in days from an ISO birth date to today. */
 function ageDays(birth) {
   return (Date.now() - Date.parse(`${birth}T00:00:00`)) / 86400000;
 }
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const showcase = (a) => /\.garcia@example\.org$/.test(a.email);
 
 /** A parent of another family, preferring one with a child under 5, and that child. */
@@ -49,19 +28,6 @@ function otherParentAndChild() {
     if (young) return [a, young];
   }
   return parents.length ? [parents[0], parents[0].patients[0]] : [undefined, undefined];
-}
-
-async function signIn(browser, who, viewport) {
-  const context = await browser.newContext({
-    viewport, locale: 'en-US', extraHTTPHeaders: { 'Accept-Language': 'en-US,en;q=0.9' },
-  });
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: /sign in/i }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  return { context, page };
 }
 
 /** From the family home: the child's page, then its Growth tab. */

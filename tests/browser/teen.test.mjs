@@ -9,51 +9,7 @@
 // does not (that one takes the first parent with two or more children).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const base = process.env.SPROUT_URL;
-const accounts = JSON.parse(readFileSync(process.env.SPROUT_ACCOUNTS, 'utf8'));
-const shots = process.env.SPROUT_SCREENSHOTS || '';
-if (shots) mkdirSync(shots, { recursive: true });
-
-async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
-    ],
-  });
-}
-
-async function shot(page, name) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-}
-
-/** Completed years from an ISO birth date to today (local calendar). */
-function ageOn(birth, today = new Date()) {
-  const [y, m, d] = birth.split('-').map(Number);
-  let age = today.getFullYear() - y;
-  if (today.getMonth() + 1 < m || (today.getMonth() + 1 === m && today.getDate() < d)) age -= 1;
-  return age;
-}
-
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-async function signIn(browser, who) {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 }, locale: 'en-US',
-    extraHTTPHeaders: { 'Accept-Language': 'en-US,en;q=0.9' },
-  });
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: /sign in/i }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  return { context, page };
-}
+import { base, accounts, launch, shot, escape, ageOn, signIn } from './lib.mjs';
 
 test('a 12-year-old approves a parent and hides lab results; he sees vitals only', async () => {
   const teen = accounts.find((a) => a.role === 'patient' && a.patients.length === 1
