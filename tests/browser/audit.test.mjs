@@ -11,6 +11,7 @@
 // other tests' showcase family is left as it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { base, accounts, launch, shot, escape, ageOn, signIn } from './lib.mjs';
 
 test('a parent views her teenager\'s vitals; he sees it in "who saw my record"', async () => {
