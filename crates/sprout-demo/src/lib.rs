@@ -428,6 +428,9 @@ impl Generator {
                     value_text: None,
                     components: Vec::new(),
                     encounter_source_id: Some(enc_source.clone()),
+                    reference_range: None,
+                    interpretation: None,
+                    issued: None,
                 })
             };
             if lying {
@@ -483,13 +486,19 @@ impl Generator {
                         },
                     ],
                     encounter_source_id: Some(enc_source.clone()),
+                    reference_range: None,
+                    interpretation: None,
+                    issued: None,
                 }));
             }
-            // Screening labs at the visits where Bright Futures asks for them.
+            // Screening labs at the visits where Bright Futures asks for them,
+            // grouped by a report, with the typical range Sprout knows.
+            let mut lab_sources = Vec::new();
             for &(at, loinc, display, value, unit) in schedule::SCREENING_LABS {
                 if at == months {
                     let v = value * (1.0 + self.rng.random_range(-0.08..0.08));
                     let meta = self.meta(p, "lab");
+                    lab_sources.push(meta.source_id.clone());
                     items.push(RecordItem::Observation(Observation {
                         meta,
                         category: ObservationCategory::Laboratory,
@@ -502,8 +511,56 @@ impl Generator {
                         value_text: None,
                         components: Vec::new(),
                         encounter_source_id: Some(enc_source.clone()),
+                        reference_range: sprout_domain::results::typical_range(loinc, Some(unit)),
+                        interpretation: None,
+                        issued: None,
                     }));
                 }
+            }
+            if !lab_sources.is_empty() {
+                let meta = self.meta(p, "report");
+                items.push(RecordItem::DiagnosticReport(
+                    sprout_domain::results::DiagnosticReport {
+                        meta,
+                        status: "final".into(),
+                        category: Some("LAB".into()),
+                        loinc: None,
+                        display: format!("Screening labs ({label})"),
+                        effective: Some(when.clone()),
+                        issued: None,
+                        conclusion: None,
+                        text: None,
+                        result_source_ids: lab_sources,
+                        performer: Some(DEMO_PRACTICE.into()),
+                        encounter_source_id: Some(enc_source.clone()),
+                    },
+                ));
+            }
+            // An after-visit summary for the visits of the last year and a half.
+            if date.until(self.today).is_ok_and(|s| s.get_days() < 550) {
+                let meta = self.meta(p, "doc");
+                let text = format!(
+                    "After-visit summary: well child visit ({label}).\n\n\
+                     We checked growth and development and talked about sleep, \
+                     nutrition and safety. Vaccines due at this visit were given.\n\n\
+                     Call us if you have questions. Next well visit as scheduled.\n\
+                     Dr. Alex Rivera, {DEMO_PRACTICE}"
+                );
+                items.push(RecordItem::DocumentReference(
+                    sprout_domain::results::DocumentReference {
+                        meta,
+                        status: "current".into(),
+                        kind: sprout_domain::results::DocumentKind::VisitSummary,
+                        type_code: Some("34133-9".into()),
+                        type_text: "After-visit summary".into(),
+                        date: Some(format!("{date}T10:{minute:02}:00-05:00")),
+                        description: Some(format!("Well child visit ({label})")),
+                        author: Some("Dr. Alex Rivera".into()),
+                        encounter_source_id: Some(enc_source.clone()),
+                        text: Some(text),
+                        attachment: None,
+                    },
+                ));
             }
             // A confidential sexual-health screen at the 16-year visit: labelled
             // so the access policy keeps it from proxies.
@@ -522,6 +579,9 @@ impl Generator {
                     value_text: Some("Not detected".into()),
                     components: Vec::new(),
                     encounter_source_id: Some(enc_source.clone()),
+                    reference_range: None,
+                    interpretation: None,
+                    issued: None,
                 }));
             }
             // Vaccines due at this visit.

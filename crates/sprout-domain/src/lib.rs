@@ -14,5 +14,8 @@ pub mod immunization;
 pub mod people;
 pub mod policy;
 pub mod record;
+pub mod release;
+pub mod results;
+pub mod sensitivity;
 
 pub use ids::{AccountId, ItemId, PatientId};

@@ -316,6 +316,17 @@ pub struct Observation {
     pub components: Vec<ObservationComponent>,
     /// Source id of the Encounter, if any.
     pub encounter_source_id: Option<String>,
+    /// Reference range (laboratory results), from the laboratory or, failing
+    /// that, Sprout's typical range ([`crate::results::typical_range`]).
+    #[serde(default)]
+    pub reference_range: Option<crate::results::ReferenceRange>,
+    /// Interpretation code (HL7 v3 ObservationInterpretation: `H`, `L`, `A`,
+    /// `POS`...), when the laboratory gave one.
+    #[serde(default)]
+    pub interpretation: Option<String>,
+    /// When the result was issued, FHIR instant text.
+    #[serde(default)]
+    pub issued: Option<String>,
 }
 
 /// An Immunization (given, or recorded as not done).
@@ -419,6 +430,10 @@ pub enum RecordItem {
     AllergyIntolerance(AllergyIntolerance),
     /// A Condition.
     Condition(Condition),
+    /// A DiagnosticReport.
+    DiagnosticReport(crate::results::DiagnosticReport),
+    /// A DocumentReference.
+    DocumentReference(crate::results::DocumentReference),
 }
 
 impl RecordItem {
@@ -431,6 +446,8 @@ impl RecordItem {
             Self::MedicationRequest(_) => "MedicationRequest",
             Self::AllergyIntolerance(_) => "AllergyIntolerance",
             Self::Condition(_) => "Condition",
+            Self::DiagnosticReport(_) => "DiagnosticReport",
+            Self::DocumentReference(_) => "DocumentReference",
         }
     }
 
@@ -443,6 +460,8 @@ impl RecordItem {
             Self::MedicationRequest(x) => &x.meta,
             Self::AllergyIntolerance(x) => &x.meta,
             Self::Condition(x) => &x.meta,
+            Self::DiagnosticReport(x) => &x.meta,
+            Self::DocumentReference(x) => &x.meta,
         }
     }
 
@@ -455,6 +474,8 @@ impl RecordItem {
             Self::MedicationRequest(x) => &mut x.meta,
             Self::AllergyIntolerance(x) => &mut x.meta,
             Self::Condition(x) => &mut x.meta,
+            Self::DiagnosticReport(x) => &mut x.meta,
+            Self::DocumentReference(x) => &mut x.meta,
         }
     }
 
@@ -470,6 +491,8 @@ impl RecordItem {
             Self::MedicationRequest(_) => Section::Medications,
             Self::AllergyIntolerance(_) => Section::Allergies,
             Self::Condition(_) => Section::Problems,
+            Self::DiagnosticReport(_) => Section::LabResults,
+            Self::DocumentReference(d) => d.kind.section(),
         }
     }
 }

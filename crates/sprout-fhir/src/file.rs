@@ -31,17 +31,22 @@ use serde_json::Value;
 use sprout_domain::record::ItemMeta;
 use sprout_domain::{ItemId, PatientId};
 use sprout_store::ImportBatch;
+use sprout_domain::sensitivity::CodeList;
+use sprout_store::results::LabelMatch;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, LazyLock};
 
 /// The record resource types Sprout keeps (besides Patient), each with the
 /// element that names its patient.
-pub const KEPT_ITEM_TYPES: [(&str, &str); 6] = [
+pub const KEPT_ITEM_TYPES: [(&str, &str); 8] = [
     ("Encounter", "subject"),
     ("Observation", "subject"),
     ("Immunization", "patient"),
     ("MedicationRequest", "subject"),
     ("AllergyIntolerance", "patient"),
     ("Condition", "subject"),
+    ("DiagnosticReport", "subject"),
+    ("DocumentReference", "subject"),
 ];
 
 /// Bundle types whose entries are imported. `history` and the response types
@@ -126,7 +131,12 @@ impl FileError {
 pub struct FhirFile {
     root: Value,
     is_bundle: bool,
+    /// The sensitivity code list items are classified with.
+    codes: Arc<CodeList>,
 }
+
+/// The shipped code list, built once.
+static SHIPPED_CODES: LazyLock<Arc<CodeList>> = LazyLock::new(|| Arc::new(CodeList::default()));
 
 /// What [`FhirFile::map`] produces: everything to write in one transaction and
 /// what was left out.
@@ -143,6 +153,9 @@ pub struct MappedFile {
     /// example: patient Patient/example is neither in this file nor already
     /// stored").
     pub rejection: Option<String>,
+    /// Every rule that set a label on a kept item (security labels and the
+    /// code list), for `ResultsStore::record_label_matches`.
+    pub label_matches: Vec<LabelMatch>,
 }
 
 /// Where a kept resource's patient is.
@@ -191,7 +204,18 @@ impl FhirFile {
         if is_bundle {
             check_bundle(&root)?;
         }
-        Ok(Self { root, is_bundle })
+        Ok(Self {
+            root,
+            is_bundle,
+            codes: Arc::clone(&SHIPPED_CODES),
+        })
+    }
+
+    /// Classifies items with `codes` (the shipped list plus the practice's
+    /// `[sensitivity]` rules) instead of the shipped list alone.
+    pub fn with_code_list(mut self, codes: Arc<CodeList>) -> Self {
+        self.codes = codes;
+        self
     }
 
     /// Whether the file is a Bundle (else a single resource).
@@ -299,6 +323,7 @@ impl FhirFile {
         let (entries, mut skipped) = self.entries();
         let index = FileIndex::new(entries);
         let mut batch = ImportBatch::default();
+        let mut label_matches: Vec<LabelMatch> = Vec::new();
         let mut seen: HashSet<(&str, &str)> = HashSet::with_capacity(index.entries.len());
         // Patients of this file that were kept, by source id.
         let mut kept_patients: HashMap<&str, PatientId> = HashMap::new();
@@ -404,6 +429,13 @@ impl FhirFile {
                 }),
             };
             let labels = crate::labels::labels_of(e.resource).map_err(|i| rejection(e, i))?;
+            let (labels, matches) = crate::classify::classify(
+                e.resource_type,
+                source_id.unwrap_or_default(),
+                e.resource,
+                labels,
+                &self.codes,
+            );
             // Read every kept resource, so one that breaks FHIR rejects the
             // file even when it would be skipped; draw an id only for one
             // that can be kept.
@@ -432,7 +464,10 @@ impl FhirFile {
                 continue;
             }
             match patient_id.and(mapped) {
-                Ok(item) => batch.items.push(item),
+                Ok(item) => {
+                    batch.items.push(item);
+                    label_matches.extend(matches);
+                }
                 Err(reason) => skip(e, Some(source_id), reason, true),
             }
         }
@@ -446,6 +481,7 @@ impl FhirFile {
             batch,
             skipped,
             rejection: None,
+            label_matches,
         })
     }
 }

@@ -16,7 +16,9 @@ use rand::Rng;
 use sprout_domain::PatientId;
 use sprout_store::Store;
 use std::collections::BTreeMap;
+use sprout_domain::sensitivity::CodeList;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tokio::task::JoinHandle;
 
 /// A parsed file with the Patient ids it names, or why it cannot be imported.
@@ -34,6 +36,17 @@ type Parsed = Result<(FhirFile, Vec<String>), String>;
 /// with their reasons. Never fails as a whole: every problem is in the report.
 #[tracing::instrument(skip_all)]
 pub async fn import_paths(store: &dyn Store, paths: &[PathBuf]) -> ImportReport {
+    import_paths_with(store, paths, Arc::new(CodeList::default())).await
+}
+
+/// [`import_paths`], classifying items with `codes` (Sprout's sensitivity code
+/// list plus the practice's `[sensitivity]` rules).
+#[tracing::instrument(skip_all)]
+pub async fn import_paths_with(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    codes: Arc<CodeList>,
+) -> ImportReport {
     let roots = paths.to_vec();
     let files = match tokio::task::spawn_blocking(move || collect_files(&roots)).await {
         Ok(files) => files,
@@ -52,14 +65,14 @@ pub async fn import_paths(store: &dyn Store, paths: &[PathBuf]) -> ImportReport 
         let current = next.take();
         // Start reading and parsing the next file while this one is written.
         if let Some(Ok(path)) = files.get(i + 1) {
-            next = Some(spawn_parse(path.clone()));
+            next = Some(spawn_parse(path.clone(), Arc::clone(&codes)));
         }
         let file_report = match file {
             Err((path, error)) => FileReport::rejected(display_path(path), error.clone()),
             Ok(path) => {
                 let parsed = match current {
                     Some(handle) => join_parse(handle).await,
-                    None => join_parse(spawn_parse(path.clone())).await,
+                    None => join_parse(spawn_parse(path.clone(), Arc::clone(&codes))).await,
                 };
                 import_parsed(store, display_path(path), parsed).await
             }
@@ -78,7 +91,7 @@ pub async fn import_paths(store: &dyn Store, paths: &[PathBuf]) -> ImportReport 
 /// Imports one file (see [`import_paths`]).
 #[tracing::instrument(skip_all)]
 pub async fn import_file(store: &dyn Store, path: &Path) -> FileReport {
-    let parsed = join_parse(spawn_parse(path.to_owned())).await;
+    let parsed = join_parse(spawn_parse(path.to_owned(), Arc::new(CodeList::default()))).await;
     import_parsed(store, display_path(path), parsed).await
 }
 
@@ -86,10 +99,12 @@ fn display_path(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn spawn_parse(path: PathBuf) -> JoinHandle<Parsed> {
+fn spawn_parse(path: PathBuf, codes: Arc<CodeList>) -> JoinHandle<Parsed> {
     tokio::task::spawn_blocking(move || {
         let bytes = std::fs::read(&path).map_err(|e| format!("cannot read the file: {e}"))?;
-        let file = FhirFile::parse(&bytes).map_err(|e: FileError| e.to_string())?;
+        let file = FhirFile::parse(&bytes)
+            .map_err(|e: FileError| e.to_string())?
+            .with_code_list(codes);
         drop(bytes);
         let ids = file.patient_source_ids();
         Ok((file, ids))
@@ -126,6 +141,7 @@ async fn import_parsed(store: &dyn Store, path: String, parsed: Parsed) -> FileR
         batch,
         skipped,
         rejection,
+        label_matches,
     } = match mapped {
         Ok(m) => m,
         Err(e) => return FileReport::rejected(path, format!("mapping the file failed: {e}")),
@@ -148,6 +164,28 @@ async fn import_parsed(store: &dyn Store, path: String, parsed: Parsed) -> FileR
             }
         }
     };
+    if !batch.items.is_empty() {
+        // Why each item is sensitive, and clinicians' corrections kept over
+        // what the import wrote.
+        let items: Vec<(String, String)> = batch
+            .items
+            .iter()
+            .map(|i| (i.resource_type().to_owned(), i.meta().source_id.clone()))
+            .collect();
+        let mut patients: Vec<PatientId> =
+            batch.items.iter().map(|i| i.meta().patient_id.clone()).collect();
+        patients.sort();
+        patients.dedup();
+        if let Err(e) = store
+            .record_label_matches(&items, &label_matches, &patients)
+            .await
+        {
+            return FileReport::rejected(
+                path,
+                format!("the database failed after the records were stored: {e}"),
+            );
+        }
+    }
     FileReport {
         path,
         status: FileStatus::Imported,

@@ -9,13 +9,17 @@
 //!   where Sprout reads it is rejected whole, naming the resource, the element
 //!   and the problem ([`Invalid`]).
 //! - [`map`] holds the per-resource mapping (Patient, Encounter, Observation,
-//!   Immunization, MedicationRequest, AllergyIntolerance, Condition), [`labels`]
+//!   Immunization, MedicationRequest, AllergyIntolerance, Condition;
+//!   DiagnosticReport and DocumentReference in `results`), [`labels`]
 //!   the security labels, [`resource_types`] the names of the R4 resource types.
+//! - [`classify`] joins the code list's sensitivity categories to the
+//!   security labels and names the rules that matched (issue 7).
 //! - [`audit_event`] renders the audit trail's events as FHIR `AuditEvent`s.
 
 #![warn(missing_docs)]
 
 pub mod audit_event;
+pub mod classify;
 mod file;
 mod import;
 mod json;
@@ -23,11 +27,12 @@ pub mod labels;
 pub mod map;
 mod reference;
 mod report;
+mod results;
 pub mod resource_types;
 
 pub use file::{
     is_kept_type, FhirFile, FileError, MappedFile, IMPORTED_BUNDLE_TYPES, KEPT_ITEM_TYPES,
 };
-pub use import::{import_file, import_paths};
+pub use import::{import_file, import_paths, import_paths_with};
 pub use json::Invalid;
 pub use report::{FileReport, FileStatus, ImportReport, Skipped};

@@ -317,6 +317,12 @@ pub(crate) fn item(
         }
         "AllergyIntolerance" => RecordItem::AllergyIntolerance(allergy(resource, meta)?),
         "Condition" => RecordItem::Condition(condition(resource, meta)?),
+        "DiagnosticReport" => RecordItem::DiagnosticReport(crate::results::diagnostic_report(
+            resource, meta, index,
+        )?),
+        "DocumentReference" => RecordItem::DocumentReference(
+            crate::results::document_reference(resource, meta, index)?,
+        ),
         other => {
             return Err(NotMapped::Skip(format!(
                 "resource type {other} is not kept"
@@ -430,11 +436,18 @@ fn observation(
     })?;
     let effective = date_time_choice(resource, "effective")?;
     let encounter = reference(resource, "encounter")?;
+    let loinc = code.code_in_system(LOINC_SYSTEM);
+    let (reference_range, interpretation, issued) = crate::results::lab_details(
+        resource,
+        category == ObservationCategory::Laboratory,
+        loinc,
+        unit.as_deref(),
+    )?;
     Ok(Observation {
         meta,
         category,
         status,
-        loinc: code.code_in_system(LOINC_SYSTEM).map(str::to_owned),
+        loinc: loinc.map(str::to_owned),
         display: code.text().unwrap_or_default().to_owned(),
         effective,
         value,
@@ -442,6 +455,9 @@ fn observation(
         value_text,
         components,
         encounter_source_id: encounter.and_then(|r| referenced_id(&r, index)),
+        reference_range,
+        interpretation,
+        issued,
     })
 }
 

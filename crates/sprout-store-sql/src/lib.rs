@@ -19,6 +19,7 @@ mod audit;
 mod jobs;
 pub mod migrate;
 mod records;
+mod results;
 mod row;
 
 use sprout_store::StoreError;

@@ -22,7 +22,7 @@ use sqlx::AnyConnection;
 use sqlx::{Any, Row};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
+pub(crate) type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
 
 /// Largest number of rows in one multi-row `INSERT` (at most 15 columns, so
 /// under 2,000 bound values: well inside SQLite's 32,766 and PostgreSQL's 65,535).
@@ -42,11 +42,11 @@ const ITEM_COMMON: [&str; 5] = [
 
 /// One item table: its name, FHIR resource type, own columns (after
 /// [`ITEM_COMMON`]) and "newest first" order.
-struct Table {
-    name: &'static str,
-    resource: &'static str,
-    cols: &'static [&'static str],
-    newest_first: &'static str,
+pub(crate) struct Table {
+    pub(crate) name: &'static str,
+    pub(crate) resource: &'static str,
+    pub(crate) cols: &'static [&'static str],
+    pub(crate) newest_first: &'static str,
 }
 
 const ENCOUNTERS: Table = Table {
@@ -79,6 +79,9 @@ const OBSERVATIONS: Table = Table {
         "value_text",
         "components",
         "encounter_source_id",
+        "reference_range",
+        "interpretation",
+        "issued",
     ],
     newest_first: "effective DESC NULLS LAST, id",
 };
@@ -145,13 +148,15 @@ const CONDITIONS: Table = Table {
 };
 
 /// Every item table, in the order [`table_index`] numbers them.
-const TABLES: [&Table; 6] = [
+pub(crate) const TABLES: [&Table; 8] = [
     &ENCOUNTERS,
     &OBSERVATIONS,
     &IMMUNIZATIONS,
     &MEDICATION_REQUESTS,
     &ALLERGIES,
     &CONDITIONS,
+    &crate::results::DIAGNOSTIC_REPORTS,
+    &crate::results::DOCUMENT_REFERENCES,
 ];
 
 fn table_index(item: &RecordItem) -> usize {
@@ -162,10 +167,12 @@ fn table_index(item: &RecordItem) -> usize {
         RecordItem::MedicationRequest(_) => 3,
         RecordItem::AllergyIntolerance(_) => 4,
         RecordItem::Condition(_) => 5,
+        RecordItem::DiagnosticReport(_) => 6,
+        RecordItem::DocumentReference(_) => 7,
     }
 }
 
-fn select_cols(t: &Table) -> String {
+pub(crate) fn select_cols(t: &Table) -> String {
     ITEM_COMMON
         .iter()
         .chain(t.cols.iter())
@@ -215,7 +222,7 @@ fn chunk_sizes(mut n: usize) -> Vec<usize> {
     out
 }
 
-fn bind_meta<'q>(q: AnyQuery<'q>, m: &'q ItemMeta, patient_id: &'q str) -> AnyQuery<'q> {
+pub(crate) fn bind_meta<'q>(q: AnyQuery<'q>, m: &'q ItemMeta, patient_id: &'q str) -> AnyQuery<'q> {
     q.bind(m.id.as_str())
         .bind(patient_id)
         .bind(m.source_id.as_str())
@@ -246,7 +253,14 @@ fn bind_item<'q>(q: AnyQuery<'q>, item: &'q RecordItem, patient_id: &'q str) -> 
             .bind(o.unit.as_deref())
             .bind(o.value_text.as_deref())
             .bind(components_json(&o.components))
-            .bind(o.encounter_source_id.as_deref()),
+            .bind(o.encounter_source_id.as_deref())
+            .bind(
+                o.reference_range
+                    .as_ref()
+                    .and_then(|r| serde_json::to_string(r).ok()),
+            )
+            .bind(o.interpretation.as_deref())
+            .bind(o.issued.as_deref()),
         RecordItem::Immunization(i) => q
             .bind(i.status.as_str())
             .bind(i.status_reason.as_deref())
@@ -280,6 +294,8 @@ fn bind_item<'q>(q: AnyQuery<'q>, item: &'q RecordItem, patient_id: &'q str) -> 
             .bind(c.onset.as_deref())
             .bind(c.abatement.as_deref())
             .bind(c.recorded.as_deref()),
+        RecordItem::DiagnosticReport(d) => crate::results::bind_report(q, d),
+        RecordItem::DocumentReference(d) => crate::results::bind_document(q, d),
     }
 }
 
@@ -329,7 +345,7 @@ fn patient_from_row(r: &AnyRow) -> StoreResult<Patient> {
     })
 }
 
-fn meta_from_row(r: &AnyRow) -> StoreResult<ItemMeta> {
+pub(crate) fn meta_from_row(r: &AnyRow) -> StoreResult<ItemMeta> {
     Ok(ItemMeta {
         id: row::id(r, "id", ItemId::parse)?,
         patient_id: row::id(r, "patient_id", PatientId::parse)?,
@@ -369,6 +385,15 @@ fn observation_from_row(r: &AnyRow) -> StoreResult<Observation> {
         value_text: row::opt_text(r, "value_text")?,
         components,
         encounter_source_id: row::opt_text(r, "encounter_source_id")?,
+        reference_range: row::opt_text(r, "reference_range")?
+            .map(|t| {
+                serde_json::from_str(&t).map_err(|_| {
+                    StoreError::Corrupt("column reference_range: not valid JSON".into())
+                })
+            })
+            .transpose()?,
+        interpretation: row::opt_text(r, "interpretation")?,
+        issued: row::opt_text(r, "issued")?,
     })
 }
 
@@ -496,7 +521,7 @@ impl SqlStore {
             counts.insert("Patient".to_owned(), batch.patients.len() as u64);
         }
 
-        let mut groups: [Vec<&RecordItem>; 6] = Default::default();
+        let mut groups: [Vec<&RecordItem>; 8] = Default::default();
         for item in &batch.items {
             groups[table_index(item)].push(item);
         }
@@ -524,7 +549,7 @@ impl SqlStore {
         Ok(counts)
     }
 
-    async fn item_list<T>(
+    pub(crate) async fn item_list<T>(
         &self,
         t: &Table,
         patient: &PatientId,

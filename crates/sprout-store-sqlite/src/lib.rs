@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit_chain",
         sql: include_str!("../migrations/0004_audit_chain.sql"),
     },
+    Migration {
+        version: 9,
+        name: "results_release",
+        sql: include_str!("../migrations/0009_results_release.sql"),
+    },
 ];
 
 /// Statements run on every new connection, before it is used.

@@ -33,6 +33,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     sessions(store.as_ref()).await;
     audit(store.as_ref()).await;
     seed_batch(store.as_ref()).await;
+    crate::results_contract::results_release(store.as_ref()).await;
     assert!(store.has_any_account().await.unwrap());
 }
 
@@ -151,6 +152,9 @@ fn chart(prefix: &str, p: &PatientId) -> Vec<RecordItem> {
             value_text: None,
             components: vec![],
             encounter_source_id: None,
+            reference_range: None,
+            interpretation: None,
+            issued: None,
         }),
         RecordItem::Observation(Observation {
             meta: meta(prefix, "obs-bp", p, plain()),
@@ -177,6 +181,9 @@ fn chart(prefix: &str, p: &PatientId) -> Vec<RecordItem> {
                 },
             ],
             encounter_source_id: Some(format!("{prefix}-src-enc2")),
+            reference_range: None,
+            interpretation: None,
+            issued: None,
         }),
         RecordItem::Observation(Observation {
             meta: meta(prefix, "obs-undated", p, plain()),
@@ -190,6 +197,9 @@ fn chart(prefix: &str, p: &PatientId) -> Vec<RecordItem> {
             value_text: None,
             components: vec![],
             encounter_source_id: None,
+            reference_range: None,
+            interpretation: None,
+            issued: None,
         }),
         RecordItem::Observation(Observation {
             meta: meta(
@@ -208,6 +218,9 @@ fn chart(prefix: &str, p: &PatientId) -> Vec<RecordItem> {
             value_text: Some("Negative".into()),
             components: vec![],
             encounter_source_id: None,
+            reference_range: None,
+            interpretation: None,
+            issued: None,
         }),
         RecordItem::Immunization(Immunization {
             meta: meta(prefix, "imm1", p, plain()),
@@ -772,6 +785,9 @@ pub async fn large_batch(store: &dyn Store) {
                 value_text: None,
                 components: vec![],
                 encounter_source_id: None,
+                reference_range: None,
+                interpretation: None,
+                issued: None,
             })
         })
         .collect();

@@ -8,6 +8,10 @@
 
 pub mod audit;
 pub mod contract;
+pub mod results;
+pub mod results_contract;
+
+pub use results::ResultsStore;
 
 use async_trait::async_trait;
 use jiff::civil::Date;
@@ -506,6 +510,7 @@ pub trait Store:
     + OutboxStore
     + NoticeStore
     + JobLeaseStore
+    + ResultsStore
 {
 }
 
@@ -518,7 +523,8 @@ impl<
             + SeedStore
             + OutboxStore
             + NoticeStore
-            + JobLeaseStore,
+            + JobLeaseStore
+            + ResultsStore,
     > Store for T
 {
 }

@@ -1371,6 +1371,9 @@ mod tests {
             value_text: None,
             components: vec![],
             encounter_source_id: None,
+            reference_range: None,
+            interpretation: None,
+            issued: None,
         }
     }
 

@@ -18,6 +18,7 @@ const EN_CATALOGS: &[(&str, &str)] = &[
     ("growth.en.ftl", include_str!("../i18n/growth.en.ftl")),
     ("imm.en.ftl", include_str!("../i18n/imm.en.ftl")),
     ("audit.en.ftl", include_str!("../i18n/audit.en.ftl")),
+    ("results.en.ftl", include_str!("../i18n/results.en.ftl")),
 ];
 
 /// The Spanish catalogs, file for file as [`EN_CATALOGS`].
@@ -26,6 +27,7 @@ const ES_CATALOGS: &[(&str, &str)] = &[
     ("growth.es.ftl", include_str!("../i18n/growth.es.ftl")),
     ("imm.es.ftl", include_str!("../i18n/imm.es.ftl")),
     ("audit.es.ftl", include_str!("../i18n/audit.es.ftl")),
+    ("results.es.ftl", include_str!("../i18n/results.es.ftl")),
 ];
 
 /// The catalogs of a language.

@@ -30,6 +30,7 @@ mod pages;
 mod present;
 mod proxies;
 mod read;
+mod results;
 mod signin;
 mod views;
 
@@ -79,6 +80,9 @@ pub struct WebConfig {
     /// The access policy in force (the configuration file's preset and
     /// overrides). Default: the `california` preset.
     pub policy: sprout_domain::policy::Policy,
+    /// When each category of record items appears on the portal (the
+    /// configuration's `[release]` section). Default: everything at once.
+    pub release: sprout_domain::release::ReleaseRules,
 }
 
 impl Default for WebConfig {
@@ -91,6 +95,7 @@ impl Default for WebConfig {
             practice_name: "Sprout".to_owned(),
             practice_address: None,
             policy: sprout_domain::policy::Policy::default(),
+            release: sprout_domain::release::ReleaseRules::default(),
         }
     }
 }
@@ -181,6 +186,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(immunizations::routes())
         .merge(audit_pages::routes())
+        .merge(results::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -192,6 +198,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/growth.css", get(growth::stylesheet))
         .route("/static/imm.css", get(immunizations::stylesheet))
         .route("/static/audit.css", get(audit_pages::stylesheet))
+        .route("/static/results.css", get(results::stylesheet))
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

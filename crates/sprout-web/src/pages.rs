@@ -27,10 +27,11 @@ pub(crate) enum Page {
     Problems,
     Visits,
     LabResults,
+    Notes,
 }
 
 impl Page {
-    const ALL: [Page; 8] = [
+    const ALL: [Page; 9] = [
         Page::Summary,
         Page::Vitals,
         Page::Immunizations,
@@ -39,6 +40,7 @@ impl Page {
         Page::Problems,
         Page::Visits,
         Page::LabResults,
+        Page::Notes,
     ];
 
     /// The last path segment (`""` for the summary).
@@ -52,6 +54,7 @@ impl Page {
             Self::Problems => "problems",
             Self::Visits => "visits",
             Self::LabResults => "lab-results",
+            Self::Notes => "notes",
         }
     }
 
@@ -79,6 +82,7 @@ impl Page {
             Self::Problems => Section::Problems,
             Self::Visits => Section::VisitSummaries,
             Self::LabResults => Section::LabResults,
+            Self::Notes => Section::ClinicalNotes,
         }
     }
 
@@ -92,6 +96,7 @@ impl Page {
             Self::Problems => "tab-problems",
             Self::Visits => "tab-visits",
             Self::LabResults => "tab-lab-results",
+            Self::Notes => "tab-notes",
         }
     }
 
@@ -231,7 +236,8 @@ async fn show(
         Data::Summary {
             counts,
             latest_vitals,
-        } => return summary(t, c, f, &v.patient, counts, latest_vitals),
+            new_results,
+        } => return summary(t, c, f, &v.patient, counts, latest_vitals, new_results),
         Data::Vitals(items) => (
             "vitals-heading",
             "vitals-empty",
@@ -273,6 +279,8 @@ async fn show(
             "lab-results-empty",
             items.iter().map(|o| present::lab_row(&t, o)).collect(),
         ),
+        // Shown by their own pages (crate::results).
+        Data::Results { .. } | Data::Documents(_) => return Err(WebError::NotFound),
     };
     let page = ListPage {
         c,
@@ -292,6 +300,7 @@ fn summary(
     patient: &Patient,
     counts: read::Counts,
     latest_vitals: Option<Vec<sprout_domain::record::Observation>>,
+    new_results: u64,
 ) -> WebResult<Response> {
     let id = patient.id.as_str();
     let counts = counts
@@ -316,8 +325,16 @@ fn summary(
             })
             .collect()
     });
+    let new_results = (new_results > 0).then(|| {
+        t.with(
+            "results-new-notice",
+            &[("count", Arg::Num(i64::try_from(new_results).unwrap_or(i64::MAX)))],
+        )
+    });
     let page = SummaryPage {
         c,
+        new_results,
+        results_href: Page::LabResults.href(id),
         vitals_href: Page::Vitals.href(id),
         f,
         counts,

@@ -34,7 +34,11 @@ use sprout_domain::record::{
     MedicationRequest, Observation, ObservationCategory, Patient, Section, Sensitivity,
 };
 use sprout_domain::PatientId;
+use sprout_domain::release::{self as release_rules, Availability, ReleaseCategory, ResultHold};
+use sprout_domain::results::{DiagnosticReport, DocumentReference, Releasable};
+use sprout_domain::ItemId;
 use sprout_store::ItemCounts;
+use std::collections::BTreeMap;
 
 /// What a request wants of a patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +51,10 @@ pub(crate) enum Want {
     Proxies,
     /// Who saw the patient's record (the patient themself only).
     AccessLog,
+    /// Laboratory results grouped by report, and other diagnostic reports.
+    Results,
+    /// Clinical notes, visit summaries and other documents.
+    Documents,
 }
 
 impl Want {
@@ -57,12 +65,14 @@ impl Want {
             Self::Section(s) => s.code(),
             Self::Proxies => "proxies",
             Self::AccessLog => "access-log",
+            Self::Results => "lab-results",
+            Self::Documents => "documents",
         }
     }
 }
 
 /// The sections with a list page, in the order the summary counts them.
-pub(crate) const LIST_SECTIONS: [Section; 7] = [
+pub(crate) const LIST_SECTIONS: [Section; 8] = [
     Section::Vitals,
     Section::Immunizations,
     Section::Medications,
@@ -70,6 +80,15 @@ pub(crate) const LIST_SECTIONS: [Section; 7] = [
     Section::Problems,
     Section::VisitSummaries,
     Section::LabResults,
+    Section::ClinicalNotes,
+];
+
+/// The sections whose items the documents page lists (each document in the
+/// section of its kind).
+pub(crate) const DOCUMENT_SECTIONS: [Section; 3] = [
+    Section::ClinicalNotes,
+    Section::VisitSummaries,
+    Section::Documents,
 ];
 
 /// How the signed-in user may see a patient's proxies.
@@ -175,17 +194,28 @@ impl<'a> Scope<'a> {
         items: Vec<T>,
         log: &mut Vec<WithheldItem>,
     ) -> Vec<T> {
+        self.filter_by(|_| section, items, log)
+    }
+
+    /// [`Scope::filter`] with each item's section given by `section_of`
+    /// (documents belong to the section of their kind).
+    fn filter_by<T: HasMeta>(
+        &self,
+        section_of: impl Fn(&T) -> Section,
+        items: Vec<T>,
+        log: &mut Vec<WithheldItem>,
+    ) -> Vec<T> {
         let split = policy::filter_items(
             self.policy,
             &self.actor,
             &self.facts,
             self.today,
-            items.into_iter().map(|i| InSection(section, i)),
+            items.into_iter().map(|i| InSection(section_of(&i), i)),
         );
         for w in split.withheld {
             log.push(WithheldItem {
                 item: w.item.1.meta().id.to_string(),
-                section: section.code(),
+                section: w.item.0.code(),
                 reason: w.decision.reason.code(),
                 exception: w.decision.exception.map(|e| e.code()),
             });
@@ -214,7 +244,9 @@ has_meta!(
     MedicationRequest,
     AllergyIntolerance,
     Condition,
-    Encounter
+    Encounter,
+    DiagnosticReport,
+    DocumentReference
 );
 
 /// An item with the section it is shown in, as the policy judges it.
@@ -448,6 +480,13 @@ pub(crate) async fn open<'a>(
     // first section the user may view (or, seeing none, demographics).
     let asked = match want {
         Want::Section(s) => s,
+        Want::Results => Section::LabResults,
+        // The first document section the user may view (else clinical
+        // notes, which is then denied).
+        Want::Documents => DOCUMENT_SECTIONS
+            .into_iter()
+            .find(|s| sections.contains(s))
+            .unwrap_or(Section::ClinicalNotes),
         Want::Summary | Want::Proxies | Want::AccessLog => {
             sections.first().copied().unwrap_or(Section::Demographics)
         }
@@ -529,6 +568,9 @@ pub(crate) enum Data {
     Summary {
         counts: Counts,
         latest_vitals: Option<Vec<Observation>>,
+        /// Results the user may see that came out in the last
+        /// [`NEW_RESULT_DAYS`] days (through the policy and the release rules).
+        new_results: u64,
     },
     Vitals(Vec<Observation>),
     LabResults(Vec<Observation>),
@@ -537,6 +579,14 @@ pub(crate) enum Data {
     Allergies(Vec<AllergyIntolerance>),
     Problems(Vec<Condition>),
     Visits(Vec<Encounter>),
+    /// Laboratory results with the reports that group them, and other
+    /// diagnostic reports.
+    Results {
+        reports: Vec<DiagnosticReport>,
+        observations: Vec<Observation>,
+    },
+    /// Clinical notes, visit summaries and other documents.
+    Documents(Vec<DocumentReference>),
 }
 
 /// A patient page's content.
@@ -604,10 +654,13 @@ async fn view_audited(
         return Err(WebError::NotFound);
     }
     let opened = open(state, ctx, user, raw_id, want).await?;
+    let rel = release_for(state, &opened, want).await?;
     let mut withheld = Vec::new();
     let data = match want {
-        Want::Summary => summary(state, &opened, &mut withheld).await?,
-        Want::Section(s) => section(state, &opened, s, &mut withheld).await?,
+        Want::Summary => summary(state, &opened, &rel, &mut withheld).await?,
+        Want::Section(s) => section(state, &opened, &rel, s, &mut withheld).await?,
+        Want::Results => results(state, &opened, &rel, &mut withheld).await?,
+        Want::Documents => Data::Documents(documents(state, &opened, &rel, &mut withheld).await?),
         Want::Proxies | Want::AccessLog => return Err(WebError::NotFound),
     };
     let mut others = visible_among(state, user, &opened.relationships, opened.today()).await?;
@@ -635,16 +688,17 @@ async fn view_audited(
     })
 }
 
-/// One list section, filtered.
+/// One list section, filtered by the policy, then by the release rules.
 async fn section(
     state: &AppState,
     o: &Opened<'_>,
+    rel: &Release,
     s: Section,
     log: &mut Vec<WithheldItem>,
 ) -> WebResult<Data> {
     let store = state.store();
     let id = &o.patient.id;
-    let f = &o.scope;
+    let f = &Both(&o.scope, rel);
     Ok(match s {
         Section::Vitals => Data::Vitals(
             f.filter(
@@ -673,8 +727,208 @@ async fn section(
         Section::Allergies => Data::Allergies(f.filter(s, store.allergies(id).await?, log)),
         Section::Problems => Data::Problems(f.filter(s, store.conditions(id).await?, log)),
         Section::VisitSummaries => Data::Visits(f.filter(s, store.encounters(id).await?, log)),
+        Section::ClinicalNotes => Data::Documents(documents(state, o, rel, log).await?),
         _ => return Err(WebError::NotFound),
     })
+}
+
+/// The policy's filter, then the release rules'.
+struct Both<'a, 'b>(&'a Scope<'b>, &'a Release);
+
+impl Both<'_, '_> {
+    fn filter<T: HasMeta + Releasable>(
+        &self,
+        section: Section,
+        items: Vec<T>,
+        log: &mut Vec<WithheldItem>,
+    ) -> Vec<T> {
+        let kept = self.0.filter(section, items, log);
+        self.1.filter(section, kept, log)
+    }
+}
+
+/// The laboratory results and reports the user may see.
+async fn results(
+    state: &AppState,
+    o: &Opened<'_>,
+    rel: &Release,
+    log: &mut Vec<WithheldItem>,
+) -> WebResult<Data> {
+    let store = state.store();
+    let id = &o.patient.id;
+    let s = Section::LabResults;
+    let f = Both(&o.scope, rel);
+    let observations = f.filter(
+        s,
+        store
+            .observations(id, ObservationCategory::Laboratory)
+            .await?,
+        log,
+    );
+    let reports = f.filter(s, store.diagnostic_reports(id).await?, log);
+    Ok(Data::Results {
+        reports,
+        observations,
+    })
+}
+
+/// The documents the user may see: each in the section of its kind, through
+/// the policy, then the release rules.
+async fn documents(
+    state: &AppState,
+    o: &Opened<'_>,
+    rel: &Release,
+    log: &mut Vec<WithheldItem>,
+) -> WebResult<Vec<DocumentReference>> {
+    let items = state.store().document_references(&o.patient.id).await?;
+    let kept = o
+        .scope
+        .filter_by(|d: &DocumentReference| d.kind.section(), items, log);
+    Ok(rel.filter_by(|d: &DocumentReference| d.kind.section(), kept, log))
+}
+
+/// How many days a result counts as new on the summary.
+pub(crate) const NEW_RESULT_DAYS: i64 = 7;
+
+/// The release rules as they apply to one request: to families (the patient
+/// and proxies), not to staff, who see everything and release what waits.
+pub(crate) struct Release {
+    applies: bool,
+    rules: sprout_domain::release::ReleaseRules,
+    released: BTreeMap<ItemId, jiff::Timestamp>,
+    hold: Option<ResultHold>,
+    now: jiff::Timestamp,
+    tz: jiff::tz::TimeZone,
+}
+
+impl Release {
+    /// Whether an item is on the portal for this request.
+    fn availability<T: HasMeta + Releasable>(&self, item: &T) -> Availability {
+        if !self.applies {
+            return Availability::Available;
+        }
+        let category = item.release_category();
+        release_rules::availability(
+            self.rules.rule(category),
+            category.is_result(),
+            item.release_time()
+                .and_then(|t| release_rules::fhir_instant(t, &self.tz)),
+            self.released.get(&item.meta().id).copied(),
+            self.hold,
+            self.now,
+        )
+    }
+
+    fn filter<T: HasMeta + Releasable>(
+        &self,
+        section: Section,
+        items: Vec<T>,
+        log: &mut Vec<WithheldItem>,
+    ) -> Vec<T> {
+        self.filter_by(|_| section, items, log)
+    }
+
+    fn filter_by<T: HasMeta + Releasable>(
+        &self,
+        section_of: impl Fn(&T) -> Section,
+        items: Vec<T>,
+        log: &mut Vec<WithheldItem>,
+    ) -> Vec<T> {
+        if !self.applies {
+            return items;
+        }
+        let mut kept = Vec::with_capacity(items.len());
+        for item in items {
+            let a = self.availability(&item);
+            if a.is_available() {
+                kept.push(item);
+            } else {
+                log.push(WithheldItem {
+                    item: item.meta().id.to_string(),
+                    section: section_of(&item).code(),
+                    reason: match a {
+                        Availability::NotYet { .. } => "release-not-yet",
+                        Availability::AwaitingRelease => "release-awaiting-staff",
+                        Availability::Held => "release-held-at-request",
+                        Availability::Never | Availability::Available => "release-never",
+                    },
+                    // A hold is the patient's own request (45 CFR 171.202(e)).
+                    exception: (a == Availability::Held).then_some("privacy"),
+                });
+            }
+        }
+        kept
+    }
+
+    /// Whether the rules could withhold any item of `section` from this user
+    /// now (so the store's counts are exact only when not).
+    fn may_withhold_any(&self, section: Section) -> bool {
+        if !self.applies {
+            return false;
+        }
+        let categories: &[ReleaseCategory] = match section {
+            Section::Vitals => &[ReleaseCategory::Vitals],
+            Section::Immunizations => &[ReleaseCategory::Immunizations],
+            Section::Medications => &[ReleaseCategory::Medications],
+            Section::Allergies => &[ReleaseCategory::Allergies],
+            Section::Problems => &[ReleaseCategory::Problems],
+            Section::VisitSummaries => &[ReleaseCategory::VisitSummaries],
+            Section::LabResults => &[
+                ReleaseCategory::LabResults,
+                ReleaseCategory::DiagnosticReports,
+            ],
+            _ => return true,
+        };
+        let held = self.hold.is_some_and(|h| h.active(self.now))
+            && categories.iter().any(|c| c.is_result());
+        held || categories
+            .iter()
+            .any(|c| self.rules.rule(*c) != sprout_domain::release::ReleaseRule::Immediate)
+    }
+}
+
+/// The release rules of this request: none for staff; for families, the
+/// practice's rules, the patient's staff releases (read when a rule or a hold
+/// could need them) and the newest hold (read for pages with results).
+pub(crate) async fn release_for(
+    state: &AppState,
+    o: &Opened<'_>,
+    want: Want,
+) -> WebResult<Release> {
+    let rules = state.config().release.clone();
+    let now = state.clock().now();
+    let tz = state.config().time_zone.clone();
+    let applies = !matches!(o.scope.actor.kind, policy::ActorKind::Staff { .. });
+    let mut out = Release {
+        applies,
+        rules,
+        released: BTreeMap::new(),
+        hold: None,
+        now,
+        tz,
+    };
+    if !applies {
+        return Ok(out);
+    }
+    let store = state.store();
+    let results_shown = matches!(
+        want,
+        Want::Summary | Want::Results | Want::Section(Section::LabResults)
+    );
+    if results_shown {
+        out.hold = store
+            .result_holds(&o.patient.id)
+            .await?
+            .last()
+            .map(|h| ResultHold {
+                requested_at: h.requested_at,
+                ended_at: h.ended_at,
+            });
+    }
+    if !out.rules.all_immediate() || out.hold.is_some() {
+        out.released = store.item_releases(&o.patient.id).await?;
+    }
+    Ok(out)
 }
 
 /// How many items a section's list holds.
@@ -687,6 +941,8 @@ fn data_len(d: &Data) -> u64 {
         Data::Allergies(v) => v.len(),
         Data::Problems(v) => v.len(),
         Data::Visits(v) => v.len(),
+        Data::Results { observations, .. } => observations.len(),
+        Data::Documents(v) => v.len(),
     };
     n as u64
 }
@@ -695,15 +951,41 @@ fn data_len(d: &Data) -> u64 {
 /// items they may view (the store's count when the policy could withhold none
 /// of that section, else the length of the filtered list), and the latest
 /// vitals.
-async fn summary(state: &AppState, o: &Opened<'_>, log: &mut Vec<WithheldItem>) -> WebResult<Data> {
+async fn summary(
+    state: &AppState,
+    o: &Opened<'_>,
+    rel: &Release,
+    log: &mut Vec<WithheldItem>,
+) -> WebResult<Data> {
     let mut counts = Vec::new();
     let mut stored: Option<ItemCounts> = None;
     let mut latest_vitals = None;
+    let mut new_results = 0;
     for s in LIST_SECTIONS {
+        if s == Section::ClinicalNotes {
+            // Documents span three sections: counted when any is visible.
+            if DOCUMENT_SECTIONS.iter().any(|d| o.sections.contains(d)) {
+                let docs = documents(state, o, rel, log).await?;
+                counts.push((s, docs.len() as u64));
+            }
+            continue;
+        }
         if !o.sections.contains(&s) {
             continue;
         }
-        if s != Section::Vitals && !o.scope.may_withhold_any(s) {
+        if s == Section::LabResults {
+            let data = results(state, o, rel, log).await?;
+            if let Data::Results {
+                reports,
+                observations,
+            } = &data
+            {
+                new_results = count_new(rel, reports, observations);
+            }
+            counts.push((s, data_len(&data)));
+            continue;
+        }
+        if s != Section::Vitals && !o.scope.may_withhold_any(s) && !rel.may_withhold_any(s) {
             if stored.is_none() {
                 stored = Some(state.store().item_counts(&o.patient.id).await?);
             }
@@ -719,7 +1001,7 @@ async fn summary(state: &AppState, o: &Opened<'_>, log: &mut Vec<WithheldItem>) 
             counts.push((s, c));
             continue;
         }
-        let data = section(state, o, s, log).await?;
+        let data = section(state, o, rel, s, log).await?;
         counts.push((s, data_len(&data)));
         if let Data::Vitals(v) = data {
             latest_vitals = Some(v);
@@ -728,7 +1010,99 @@ async fn summary(state: &AppState, o: &Opened<'_>, log: &mut Vec<WithheldItem>) 
     Ok(Data::Summary {
         counts,
         latest_vitals,
+        new_results,
     })
+}
+
+/// Results (reports, and laboratory results no shown report groups) that
+/// came out in the last [`NEW_RESULT_DAYS`] days or were released by staff in
+/// that time: the summary's "new results" notice, computed only from what the
+/// user may see.
+fn count_new(rel: &Release, reports: &[DiagnosticReport], observations: &[Observation]) -> u64 {
+    let since = rel.now - jiff::SignedDuration::from_hours(24 * NEW_RESULT_DAYS);
+    let is_new = |meta: &ItemMeta, time: Option<&str>| {
+        let at = time.and_then(|t| release_rules::fhir_instant(t, &rel.tz));
+        let released = rel.released.get(&meta.id).copied();
+        at.into_iter()
+            .chain(released)
+            .any(|t| t >= since && t <= rel.now)
+    };
+    let grouped: std::collections::HashSet<&str> = reports
+        .iter()
+        .flat_map(|r| r.result_source_ids.iter().map(String::as_str))
+        .collect();
+    let n = reports
+        .iter()
+        .filter(|r| is_new(&r.meta, r.release_time()))
+        .count()
+        + observations
+            .iter()
+            .filter(|o| !grouped.contains(o.meta.source_id.as_str()))
+            .filter(|o| is_new(&o.meta, o.release_time()))
+            .count();
+    n as u64
+}
+
+/// One document of the patient, with its attachment data, if the user may see
+/// it (policy for its section, then the release rules); the view is audited
+/// as an `export` of the document (object id: the item id).
+///
+/// # Errors
+/// As [`open`]; [`WebError::NotFound`] for an unknown or withheld document.
+pub(crate) async fn document(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &SignedIn,
+    raw_id: Option<&str>,
+    raw_item: &str,
+) -> WebResult<(Patient, DocumentReference)> {
+    let opened = open(state, ctx, user, raw_id, Want::Documents).await?;
+    let rel = release_for(state, &opened, Want::Documents).await?;
+    let found = match ItemId::parse(raw_item) {
+        Some(item) => state.store().document_with_data(&opened.patient.id, &item).await?,
+        None => None,
+    };
+    let mut log = Vec::new();
+    let kept = found.map(|d| {
+        let kept = opened
+            .scope
+            .filter_by(|d: &DocumentReference| d.kind.section(), vec![d], &mut log);
+        rel.filter_by(|d: &DocumentReference| d.kind.section(), kept, &mut log)
+    });
+    let Some(doc) = kept.and_then(|mut v| v.pop()) else {
+        let detail = (!log.is_empty())
+            .then(|| serde_json::json!({ "withheld": log }).to_string());
+        audit::record_on_behalf(
+            state,
+            ctx,
+            Entry {
+                account_id: Some(&user.actor.account_id),
+                actor_role: &opened.role,
+                patient_id: Some(&opened.patient.id),
+                action: "export",
+                object_type: "document",
+                object_id: None,
+                outcome: Outcome::Denied,
+                reason: Some("no-such-document"),
+                detail,
+            },
+            acting_through(&opened.relationships, &opened.patient.id, opened.today()),
+        )
+        .await?;
+        return Err(WebError::NotFound);
+    };
+    opened
+        .audit_success_as(
+            state,
+            ctx,
+            user,
+            "export",
+            "document",
+            Some(doc.meta.id.as_str()),
+            None,
+        )
+        .await?;
+    Ok((opened.patient, doc))
 }
 
 /// Finds the patient with a medical record number for a staff member, if the

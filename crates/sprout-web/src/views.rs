@@ -225,6 +225,10 @@ pub(crate) struct SummaryPage<'a> {
     pub counts: Vec<CountLink>,
     pub latest_vitals: Option<Vec<Row>>,
     pub vitals_href: String,
+    /// "2 new results", when the user may see new results (issue 7).
+    pub new_results: Option<String>,
+    /// The results page.
+    pub results_href: String,
 }
 
 /// One section a patient may hide from or show to a proxy (a checkbox).

@@ -30,6 +30,14 @@ pub struct FileConfig {
     /// `[email]`: sender address, the development .eml folder, or SMTP.
     #[serde(default)]
     pub email: sprout_jobs::outbox::EmailConfig,
+    /// `[release]`: when each category of record items appears on the portal
+    /// (`lab-results = "after 72 hours"`; default `immediate`).
+    #[serde(default)]
+    pub release: Option<toml::Table>,
+    /// `[sensitivity]`: codes the practice adds to Sprout's sensitive-code
+    /// list, by category (`mental-health = ["loinc:89204-2", "icd10cm:F90"]`).
+    #[serde(default)]
+    pub sensitivity: Option<toml::Table>,
 }
 
 /// `[practice]` settings.
@@ -90,6 +98,46 @@ impl FileConfig {
                 .context("the [policy] section of the config file"),
             None => Ok(sprout_domain::policy::Policy::default()),
         }
+    }
+
+    /// The release rules in force: the `[release]` table, `immediate` for
+    /// every category it does not name.
+    ///
+    /// # Errors
+    /// An unknown category or a rule that does not parse, named.
+    pub fn release_rules(&self) -> anyhow::Result<sprout_domain::release::ReleaseRules> {
+        let Some(table) = &self.release else {
+            return Ok(Default::default());
+        };
+        sprout_domain::release::ReleaseRules::from_pairs(
+            table.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        )
+        .map_err(|e| anyhow::anyhow!("the [release] section of the config file: {e}"))
+    }
+
+    /// The sensitivity code list in force: Sprout's, plus the `[sensitivity]`
+    /// table's codes.
+    ///
+    /// # Errors
+    /// An unknown category or code system, or a value that is not a list of
+    /// `system:code` texts, named.
+    pub fn code_list(&self) -> anyhow::Result<sprout_domain::sensitivity::CodeList> {
+        let Some(table) = &self.sensitivity else {
+            return Ok(Default::default());
+        };
+        let mut pairs = Vec::new();
+        for (k, v) in table {
+            let list = v
+                .as_array()
+                .and_then(|a| a.iter().map(toml::Value::as_str).collect::<Option<Vec<_>>>())
+                .with_context(|| {
+                    format!("the [sensitivity] section: {k} must be a list of \"system:code\" texts")
+                })?;
+            pairs.push((k.as_str(), list));
+        }
+        let extra = sprout_domain::sensitivity::CodeList::rules_from_pairs(pairs)
+            .map_err(|e| anyhow::anyhow!("the config file: {e}"))?;
+        Ok(sprout_domain::sensitivity::CodeList::with_extra(extra))
     }
 
     /// Reads the config file named, or `./sprout.toml` if present, or defaults.

@@ -306,6 +306,8 @@ fn resolve(db: &DbArgs) -> anyhow::Result<Resolved> {
         }
     }
     file.access_policy()?;
+    file.release_rules()?;
+    file.code_list()?;
     Ok(Resolved { file, database_url })
 }
 
@@ -329,6 +331,7 @@ fn web_config(file: &FileConfig) -> anyhow::Result<sprout_web::WebConfig> {
             .unwrap_or(defaults.practice_name.clone()),
         practice_address: file.practice.address.clone(),
         policy: file.access_policy()?,
+        release: file.release_rules()?,
         ..defaults
     })
 }
@@ -447,7 +450,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 }
             }
             let store = open_store(&r.database_url).await?;
-            let report = sprout_fhir::import_paths(&*store, &paths).await;
+            let codes = std::sync::Arc::new(r.file.code_list()?);
+            let report = sprout_fhir::import_paths_with(&*store, &paths, codes).await;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {

@@ -102,6 +102,9 @@ pub fn vital(
         value_text: None,
         components: vec![],
         encounter_source_id: None,
+        reference_range: None,
+        interpretation: None,
+        issued: None,
     })
 }
 
@@ -127,6 +130,9 @@ fn blood_pressure(p: &PatientId, src: &str, sys: f64, dia: f64, when: &str) -> R
             comp("8462-4", "Diastolic blood pressure", dia),
         ],
         encounter_source_id: None,
+        reference_range: None,
+        interpretation: None,
+        issued: None,
     })
 }
 
@@ -270,6 +276,9 @@ fn full_record(p: &PatientId, mark: &str, weight: f64) -> Vec<RecordItem> {
             value_text: None,
             components: vec![],
             encounter_source_id: None,
+            reference_range: None,
+            interpretation: None,
+            issued: None,
         }),
     ]
 }
@@ -322,6 +331,11 @@ pub async fn start() -> App {
 
 /// [`start`] with other settings.
 pub async fn start_with(config: WebConfig) -> App {
+    start_with_clock(config, Arc::new(FixedClock::new(TODAY))).await
+}
+
+/// [`start_with`] with a given clock (a fixed "now" for release rules).
+pub async fn start_with_clock(config: WebConfig, clock: Arc<FixedClock>) -> App {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/sprout.db", dir.path().display());
     let store: Arc<dyn Store> = Arc::new(sprout_store_sqlite::open(&url).await.unwrap());
@@ -367,7 +381,6 @@ pub async fn start_with(config: WebConfig) -> App {
         .await
         .unwrap();
 
-    let clock = Arc::new(FixedClock::new(TODAY));
     let state = AppState::new(store.clone(), clock.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -586,6 +599,9 @@ pub fn marked_item(
             value_text: None,
             components: vec![],
             encounter_source_id: None,
+            reference_range: None,
+            interpretation: None,
+            issued: None,
         })
     };
     match section {
