@@ -271,6 +271,14 @@ fn release_bundle() -> Value {
     ])
 }
 
+/// The body of a page that must load (200), so that "does not contain"
+/// never passes on an error or sign-in page.
+async fn ok(b: &Browser, path: &str) -> String {
+    let page = b.get(path).await;
+    assert_eq!(page.status, StatusCode::OK, "{path}");
+    page.body
+}
+
 fn base64_of(text: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
@@ -311,7 +319,7 @@ async fn release_rules_follow_the_injected_clock() {
     assert_eq!(before.status, StatusCode::OK);
     assert!(!before.body.contains("AVS-MARKER"), "shown before 72 hours");
     assert!(!before.body.contains("NOTE-MARKER"));
-    assert!(!parent.get(&labs).await.body.contains("Cholesterol"));
+    assert!(!ok(&parent, &labs).await.contains("Cholesterol"));
 
     // Exactly at 72 hours the summary appears; the note never does.
     clock.advance(SignedDuration::from_secs(1));
@@ -319,11 +327,19 @@ async fn release_rules_follow_the_injected_clock() {
     let at = parent.get(&notes).await;
     assert!(at.body.contains("AVS-MARKER"), "{}", at.body);
     assert!(!at.body.contains("NOTE-MARKER"));
+    // Ten years on (signed in again: sessions end), still never.
     clock.advance(SignedDuration::from_hours(24 * 3650));
-    assert!(!parent.get(&notes).await.body.contains("NOTE-MARKER"));
+    let parent = Browser::new(&app);
+    parent.sign_in(PARENT_EMAIL, PASSWORD).await;
+    let later = parent.get(&notes).await;
+    assert_eq!(later.status, StatusCode::OK);
+    assert!(later.body.contains("AVS-MARKER"));
+    assert!(!later.body.contains("NOTE-MARKER"));
 
     // The lab waits for staff: it is in the nurse's queue, released, then seen.
-    assert!(!parent.get(&labs).await.body.contains("Cholesterol"));
+    let page = parent.get(&labs).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Cholesterol"));
     let nurse = Browser::new(&app);
     nurse.sign_in(NURSE_EMAIL, PASSWORD).await;
     let queue = nurse.get("/release-queue").await;
@@ -347,7 +363,9 @@ async fn release_rules_follow_the_injected_clock() {
         )
         .await;
     assert_eq!(released.status, StatusCode::SEE_OTHER);
-    assert!(parent.get(&labs).await.body.contains("Cholesterol"));
+    let page = parent.get(&labs).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Cholesterol"), "{}", page.body);
     assert!(!nurse.get("/release-queue").await.body.contains("Cholesterol"));
     let events = audit(&app, Some("update"), Some(&kid)).await;
     assert!(events
@@ -376,7 +394,7 @@ async fn a_clinicians_reclassification_is_audited_and_hides_the_item_at_once() {
     let parent = Browser::new(&app);
     parent.sign_in(PARENT_EMAIL, PASSWORD).await;
     let labs = format!("/patients/{teen}/lab-results");
-    assert!(parent.get(&labs).await.body.contains("Hemoglobin"));
+    assert!(ok(&parent, &labs).await.contains("Hemoglobin"));
 
     let clinician = Browser::new(&app);
     clinician.sign_in(CLINICIAN_EMAIL, PASSWORD).await;
@@ -392,7 +410,7 @@ async fn a_clinicians_reclassification_is_audited_and_hides_the_item_at_once() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("Please give a reason"));
     assert!(refused.body.contains("value=\"mental-health\" checked"));
-    assert!(parent.get(&labs).await.body.contains("Hemoglobin"));
+    assert!(ok(&parent, &labs).await.contains("Hemoglobin"));
 
     let saved = clinician
         .post(
@@ -406,8 +424,8 @@ async fn a_clinicians_reclassification_is_audited_and_hides_the_item_at_once() {
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     // The parent's very next request no longer shows it.
-    let after = parent.get(&labs).await;
-    assert!(!after.body.contains("Hemoglobin"), "{}", after.body);
+    let after = ok(&parent, &labs).await;
+    assert!(!after.contains("Hemoglobin"), "{after}");
     assert!(!parent.get(&format!("/patients/{teen}")).await.body.contains("new result"));
 
     let events = audit(&app, Some("update"), Some(&teen)).await;
@@ -428,7 +446,7 @@ async fn a_clinicians_reclassification_is_audited_and_hides_the_item_at_once() {
     clinician
         .post(&href, &[("csrf", &form.csrf()), ("reason", "Not related")])
         .await;
-    assert!(parent.get(&labs).await.body.contains("Hemoglobin"));
+    assert!(ok(&parent, &labs).await.contains("Hemoglobin"));
     let nurse = Browser::new(&app);
     nurse.sign_in(NURSE_EMAIL, PASSWORD).await;
     assert_eq!(nurse.get(&href).await.status, StatusCode::NOT_FOUND);
@@ -477,7 +495,7 @@ async fn a_family_may_hold_new_results_until_a_clinician_has_talked_to_them() {
         .post(&format!("/patients/{teen}/results-hold/end"), &[("csrf", &queue.csrf())])
         .await;
     assert_eq!(ended.status, StatusCode::SEE_OTHER);
-    assert!(me.get(&labs).await.body.contains("Glucose"));
+    assert!(ok(&me, &labs).await.contains("Glucose"));
     let events = audit(&app, None, Some(&teen)).await;
     assert!(events.iter().any(|e| e.object_type == "result-hold" && e.action == "create"));
     assert!(events.iter().any(|e| e.object_type == "result-hold" && e.action == "update"));
