@@ -321,7 +321,15 @@ mod tests {
             Ok(ReleaseRule::OnStaffRelease)
         );
         assert_eq!(ReleaseRule::parse("never"), Ok(ReleaseRule::Never));
-        for bad in ["", "after", "after 0 hours", "after -3 hours", "after 3 days", "soon", "after 2161 hours"] {
+        for bad in [
+            "",
+            "after",
+            "after 0 hours",
+            "after -3 hours",
+            "after 3 days",
+            "soon",
+            "after 2161 hours",
+        ] {
             assert!(ReleaseRule::parse(bad).is_err(), "{bad}");
         }
         for r in [
@@ -424,12 +432,24 @@ mod tests {
         let old = ts("2026-11-29T09:00:00Z");
         let mid = ts("2026-12-01T08:00:00Z");
         let r = ReleaseRule::Immediate;
-        assert_eq!(availability(r, true, Some(new), None, Some(hold), mid), Availability::Held);
+        assert_eq!(
+            availability(r, true, Some(new), None, Some(hold), mid),
+            Availability::Held
+        );
         // Results from before the request, and items that are not results, are not held.
-        assert_eq!(availability(r, true, Some(old), None, Some(hold), mid), Availability::Available);
-        assert_eq!(availability(r, false, Some(new), None, Some(hold), mid), Availability::Available);
+        assert_eq!(
+            availability(r, true, Some(old), None, Some(hold), mid),
+            Availability::Available
+        );
+        assert_eq!(
+            availability(r, false, Some(new), None, Some(hold), mid),
+            Availability::Available
+        );
         // Once it ends, or the item is released, it shows.
-        assert_eq!(availability(r, true, Some(new), None, Some(hold), ended), Availability::Available);
+        assert_eq!(
+            availability(r, true, Some(new), None, Some(hold), ended),
+            Availability::Available
+        );
         assert_eq!(
             availability(r, true, Some(new), Some(mid), Some(hold), mid),
             Availability::Available
@@ -443,8 +463,14 @@ mod tests {
             fhir_instant("2026-11-30T10:00:00+01:00", &ny),
             Some(ts("2026-11-30T09:00:00Z"))
         );
-        assert_eq!(fhir_instant("2026-11-30", &ny), Some(ts("2026-11-30T05:00:00Z")));
-        assert_eq!(fhir_instant("2026-11", &ny), Some(ts("2026-11-01T04:00:00Z")));
+        assert_eq!(
+            fhir_instant("2026-11-30", &ny),
+            Some(ts("2026-11-30T05:00:00Z"))
+        );
+        assert_eq!(
+            fhir_instant("2026-11", &ny),
+            Some(ts("2026-11-01T04:00:00Z"))
+        );
         assert_eq!(fhir_instant("tomorrow", &ny), None);
     }
 }

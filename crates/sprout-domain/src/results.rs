@@ -72,7 +72,11 @@ impl Flag {
 /// The flag of a result: the laboratory's interpretation when it gave one,
 /// else the value against the range (below `low`: low; above `high`: high;
 /// within: normal); `None` when neither says.
-pub fn flag(value: Option<f64>, range: Option<&ReferenceRange>, interpretation: Option<&str>) -> Option<Flag> {
+pub fn flag(
+    value: Option<f64>,
+    range: Option<&ReferenceRange>,
+    interpretation: Option<&str>,
+) -> Option<Flag> {
     if let Some(f) = interpretation.and_then(Flag::from_interpretation) {
         return Some(f);
     }
@@ -431,9 +435,21 @@ mod tests {
 
     #[test]
     fn document_kinds() {
-        assert_eq!(DocumentKind::of_codes(&["34133-9"], &[]), DocumentKind::VisitSummary);
-        assert_eq!(DocumentKind::of_codes(&["11506-3"], &[]), DocumentKind::ClinicalNote);
-        assert_eq!(DocumentKind::of_codes(&["x"], &["clinical-note"]), DocumentKind::ClinicalNote);
-        assert_eq!(DocumentKind::of_codes(&["64290-0"], &[]), DocumentKind::Document);
+        assert_eq!(
+            DocumentKind::of_codes(&["34133-9"], &[]),
+            DocumentKind::VisitSummary
+        );
+        assert_eq!(
+            DocumentKind::of_codes(&["11506-3"], &[]),
+            DocumentKind::ClinicalNote
+        );
+        assert_eq!(
+            DocumentKind::of_codes(&["x"], &["clinical-note"]),
+            DocumentKind::ClinicalNote
+        );
+        assert_eq!(
+            DocumentKind::of_codes(&["64290-0"], &[]),
+            DocumentKind::Document
+        );
     }
 }

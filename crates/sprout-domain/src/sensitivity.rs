@@ -110,29 +110,89 @@ use Sensitivity::{
 /// The code list Sprout ships (sources in the module documentation).
 pub const SHIPPED: &[ShippedRule] = &[
     // LOINC: sexually transmitted infections.
-    (Lnc, "21613-5", Sh, "Chlamydia trachomatis DNA, NAA with probe detection"),
-    (Lnc, "43304-5", Sh, "Chlamydia trachomatis rRNA, NAA with probe detection"),
-    (Lnc, "24111-7", Sh, "Neisseria gonorrhoeae DNA, NAA with probe detection"),
-    (Lnc, "43305-2", Sh, "Neisseria gonorrhoeae rRNA, NAA with probe detection"),
-    (Lnc, "36903-3", Sh, "Chlamydia trachomatis and Neisseria gonorrhoeae DNA, NAA"),
+    (
+        Lnc,
+        "21613-5",
+        Sh,
+        "Chlamydia trachomatis DNA, NAA with probe detection",
+    ),
+    (
+        Lnc,
+        "43304-5",
+        Sh,
+        "Chlamydia trachomatis rRNA, NAA with probe detection",
+    ),
+    (
+        Lnc,
+        "24111-7",
+        Sh,
+        "Neisseria gonorrhoeae DNA, NAA with probe detection",
+    ),
+    (
+        Lnc,
+        "43305-2",
+        Sh,
+        "Neisseria gonorrhoeae rRNA, NAA with probe detection",
+    ),
+    (
+        Lnc,
+        "36903-3",
+        Sh,
+        "Chlamydia trachomatis and Neisseria gonorrhoeae DNA, NAA",
+    ),
     (Lnc, "20507-0", Sh, "Reagin Ab (syphilis), RPR"),
     (Lnc, "5292-8", Sh, "Reagin Ab (syphilis), VDRL"),
     // LOINC: HIV.
     (Lnc, "7917-8", Hiv, "HIV 1 Ab"),
     (Lnc, "5221-7", Hiv, "HIV 1 Ab, immunoblot"),
     (Lnc, "48345-3", Hiv, "HIV 1+O+2 Ab"),
-    (Lnc, "56888-1", Hiv, "HIV 1+2 Ab + HIV 1 p24 Ag, immunoassay"),
-    (Lnc, "75622-1", Hiv, "HIV 1+2 Ab + HIV 1 p24 Ag, immunoassay (4th generation)"),
+    (
+        Lnc,
+        "56888-1",
+        Hiv,
+        "HIV 1+2 Ab + HIV 1 p24 Ag, immunoassay",
+    ),
+    (
+        Lnc,
+        "75622-1",
+        Hiv,
+        "HIV 1+2 Ab + HIV 1 p24 Ag, immunoassay (4th generation)",
+    ),
     (Lnc, "20447-9", Hiv, "HIV 1 RNA, NAA (viral load)"),
     (Lnc, "25836-8", Hiv, "HIV 1 RNA, NAA (viral load)"),
     // LOINC: pregnancy tests (hCG).
-    (Lnc, "2106-3", Rh, "Choriogonadotropin (pregnancy test), urine"),
-    (Lnc, "2118-8", Rh, "Choriogonadotropin (pregnancy test), serum or plasma"),
-    (Lnc, "2119-6", Rh, "Choriogonadotropin beta, serum or plasma"),
-    (Lnc, "21198-7", Rh, "Choriogonadotropin beta subunit, serum or plasma"),
+    (
+        Lnc,
+        "2106-3",
+        Rh,
+        "Choriogonadotropin (pregnancy test), urine",
+    ),
+    (
+        Lnc,
+        "2118-8",
+        Rh,
+        "Choriogonadotropin (pregnancy test), serum or plasma",
+    ),
+    (
+        Lnc,
+        "2119-6",
+        Rh,
+        "Choriogonadotropin beta, serum or plasma",
+    ),
+    (
+        Lnc,
+        "21198-7",
+        Rh,
+        "Choriogonadotropin beta subunit, serum or plasma",
+    ),
     (Lnc, "19080-1", Rh, "Choriogonadotropin, serum or plasma"),
     // LOINC: depression screening.
-    (Lnc, "44249-1", Mh, "PHQ-9 quick depression assessment panel"),
+    (
+        Lnc,
+        "44249-1",
+        Mh,
+        "PHQ-9 quick depression assessment panel",
+    ),
     (Lnc, "44261-6", Mh, "PHQ-9 total score"),
     // RxNorm: hormonal contraceptives.
     (Rx, "748856", Rh, "Yaz 28 Day Pack"),
@@ -141,13 +201,23 @@ pub const SHIPPED: &[ShippedRule] = &[
     (Rx, "749762", Rh, "Seasonique 91 Day Pack"),
     (Rx, "757594", Rh, "Jolivette 28 Day Pack"),
     (Rx, "978950", Rh, "Natazia 28 Day Pack"),
-    (Rx, "1367439", Rh, "NuvaRing 0.12/0.015 MG per 24HR vaginal ring"),
+    (
+        Rx,
+        "1367439",
+        Rh,
+        "NuvaRing 0.12/0.015 MG per 24HR vaginal ring",
+    ),
     (Rx, "1856546", Rh, "Kyleena 19.5 MG intrauterine system"),
     // SNOMED CT.
     (Sct, "105629000", Sh, "Chlamydial infection"),
     (Sct, "15628003", Sh, "Gonorrhea"),
     (Sct, "76272004", Sh, "Syphilis"),
-    (Sct, "86406008", Hiv, "Human immunodeficiency virus infection"),
+    (
+        Sct,
+        "86406008",
+        Hiv,
+        "Human immunodeficiency virus infection",
+    ),
     (Sct, "62479008", Hiv, "Acquired immune deficiency syndrome"),
     (Sct, "72892002", Rh, "Normal pregnancy"),
     (Sct, "77386006", Rh, "Pregnancy"),
@@ -159,22 +229,72 @@ pub const SHIPPED: &[ShippedRule] = &[
     (Sct, "7200002", Su, "Alcoholism"),
     (Sct, "361055000", Su, "Misuse of drugs"),
     // ICD-10-CM blocks.
-    (Icd, "A50-A64", Sh, "Infections with a predominantly sexual mode of transmission"),
-    (Icd, "Z11.3", Sh, "Screening for infections with a predominantly sexual mode of transmission"),
+    (
+        Icd,
+        "A50-A64",
+        Sh,
+        "Infections with a predominantly sexual mode of transmission",
+    ),
+    (
+        Icd,
+        "Z11.3",
+        Sh,
+        "Screening for infections with a predominantly sexual mode of transmission",
+    ),
     (Icd, "B20", Hiv, "HIV disease"),
     (Icd, "Z21", Hiv, "Asymptomatic HIV infection status"),
     (Icd, "Z11.4", Hiv, "Screening for HIV"),
-    (Icd, "F10-F19", Su, "Disorders due to psychoactive substance use"),
-    (Icd, "F20-F48", Mh, "Psychotic, mood, anxiety and related disorders"),
+    (
+        Icd,
+        "F10-F19",
+        Su,
+        "Disorders due to psychoactive substance use",
+    ),
+    (
+        Icd,
+        "F20-F48",
+        Mh,
+        "Psychotic, mood, anxiety and related disorders",
+    ),
     (Icd, "F50", Mh, "Eating disorders"),
-    (Icd, "F60-F69", Mh, "Disorders of adult personality and behavior"),
+    (
+        Icd,
+        "F60-F69",
+        Mh,
+        "Disorders of adult personality and behavior",
+    ),
     (Icd, "R45.851", Mh, "Suicidal ideations"),
-    (Icd, "O00-O9A", Rh, "Pregnancy, childbirth and the puerperium"),
+    (
+        Icd,
+        "O00-O9A",
+        Rh,
+        "Pregnancy, childbirth and the puerperium",
+    ),
     (Icd, "Z30", Rh, "Encounter for contraceptive management"),
-    (Icd, "Z32-Z33", Rh, "Pregnancy examination and test; pregnant state"),
-    (Icd, "T74", Ab, "Adult and child abuse, neglect and other maltreatment, confirmed"),
-    (Icd, "T76", Ab, "Adult and child abuse, neglect and other maltreatment, suspected"),
-    (Icd, "Z69", Ab, "Encounter for mental health services for victim and perpetrator of abuse"),
+    (
+        Icd,
+        "Z32-Z33",
+        Rh,
+        "Pregnancy examination and test; pregnant state",
+    ),
+    (
+        Icd,
+        "T74",
+        Ab,
+        "Adult and child abuse, neglect and other maltreatment, confirmed",
+    ),
+    (
+        Icd,
+        "T76",
+        Ab,
+        "Adult and child abuse, neglect and other maltreatment, suspected",
+    ),
+    (
+        Icd,
+        "Z69",
+        Ab,
+        "Encounter for mental health services for victim and perpetrator of abuse",
+    ),
 ];
 
 /// One rule of a list: a code (or ICD-10-CM range or prefix) of a system, the
@@ -311,7 +431,10 @@ impl CodeList {
 
     /// The matches of an item's codings (`(system URI, code)` pairs): one per
     /// rule that matched, in list order, without repeating a rule.
-    pub fn classify<'a>(&self, codings: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<CodeMatch> {
+    pub fn classify<'a>(
+        &self,
+        codings: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<CodeMatch> {
         let codings: Vec<(CodeSystem, &str)> = codings
             .into_iter()
             .filter_map(|(uri, code)| CodeSystem::from_uri(uri).map(|s| (s, code)))
@@ -321,11 +444,7 @@ impl CodeList {
         }
         self.rules
             .iter()
-            .filter(|r| {
-                codings
-                    .iter()
-                    .any(|(s, c)| *s == r.system && r.matches(c))
-            })
+            .filter(|r| codings.iter().any(|(s, c)| *s == r.system && r.matches(c)))
             .map(|r| CodeMatch {
                 category: r.category,
                 rule: r.name(),
@@ -355,7 +474,9 @@ mod tests {
         assert_eq!(m[0].category, Sensitivity::ReproductiveHealth);
         assert!(list.classify([(LOINC, "718-7")]).is_empty());
         // The code must be in the right system.
-        assert!(list.classify([("http://snomed.info/sct", "2106-3")]).is_empty());
+        assert!(list
+            .classify([("http://snomed.info/sct", "2106-3")])
+            .is_empty());
     }
 
     #[test]

@@ -137,14 +137,32 @@ mod tests {
     fn medications_and_reasons_are_matched_vaccines_are_not() {
         let med = json!({"medicationCodeableConcept": {"coding": [
             {"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "748856"}]}});
-        let (l, _) = classify("MedicationRequest", "m", &med, Labels::default(), &CodeList::default());
+        let (l, _) = classify(
+            "MedicationRequest",
+            "m",
+            &med,
+            Labels::default(),
+            &CodeList::default(),
+        );
         assert_eq!(l.sensitivity, vec![Sensitivity::ReproductiveHealth]);
         let enc = json!({"reasonCode": [{"coding": [
             {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "Z30.011"}]}]});
-        let (l, _) = classify("Encounter", "e", &enc, Labels::default(), &CodeList::default());
+        let (l, _) = classify(
+            "Encounter",
+            "e",
+            &enc,
+            Labels::default(),
+            &CodeList::default(),
+        );
         assert_eq!(l.sensitivity, vec![Sensitivity::ReproductiveHealth]);
-        let (l, m) = classify("Immunization", "i", &json!({"code": {"coding": [
-            {"system": "http://loinc.org", "code": "43304-5"}]}}), Labels::default(), &CodeList::default());
+        let (l, m) = classify(
+            "Immunization",
+            "i",
+            &json!({"code": {"coding": [
+            {"system": "http://loinc.org", "code": "43304-5"}]}}),
+            Labels::default(),
+            &CodeList::default(),
+        );
         assert!(l.sensitivity.is_empty() && m.is_empty());
     }
 }

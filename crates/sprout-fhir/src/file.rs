@@ -29,10 +29,10 @@ use crate::report::Skipped;
 use crate::resource_types::is_r4_resource_type;
 use serde_json::Value;
 use sprout_domain::record::ItemMeta;
-use sprout_domain::{ItemId, PatientId};
-use sprout_store::ImportBatch;
 use sprout_domain::sensitivity::CodeList;
+use sprout_domain::{ItemId, PatientId};
 use sprout_store::results::LabelMatch;
+use sprout_store::ImportBatch;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, LazyLock};
 

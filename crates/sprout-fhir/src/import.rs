@@ -13,10 +13,10 @@
 use crate::file::{FhirFile, FileError, MappedFile};
 use crate::report::{FileReport, FileStatus, ImportReport};
 use rand::Rng;
+use sprout_domain::sensitivity::CodeList;
 use sprout_domain::PatientId;
 use sprout_store::Store;
 use std::collections::BTreeMap;
-use sprout_domain::sensitivity::CodeList;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::task::JoinHandle;
@@ -172,8 +172,11 @@ async fn import_parsed(store: &dyn Store, path: String, parsed: Parsed) -> FileR
             .iter()
             .map(|i| (i.resource_type().to_owned(), i.meta().source_id.clone()))
             .collect();
-        let mut patients: Vec<PatientId> =
-            batch.items.iter().map(|i| i.meta().patient_id.clone()).collect();
+        let mut patients: Vec<PatientId> = batch
+            .items
+            .iter()
+            .map(|i| i.meta().patient_id.clone())
+            .collect();
         patients.sort();
         patients.dedup();
         if let Err(e) = store

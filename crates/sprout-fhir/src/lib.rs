@@ -27,8 +27,8 @@ pub mod labels;
 pub mod map;
 mod reference;
 mod report;
-mod results;
 pub mod resource_types;
+mod results;
 
 pub use file::{
     is_kept_type, FhirFile, FileError, MappedFile, IMPORTED_BUNDLE_TYPES, KEPT_ITEM_TYPES,

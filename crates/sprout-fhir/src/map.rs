@@ -317,12 +317,12 @@ pub(crate) fn item(
         }
         "AllergyIntolerance" => RecordItem::AllergyIntolerance(allergy(resource, meta)?),
         "Condition" => RecordItem::Condition(condition(resource, meta)?),
-        "DiagnosticReport" => RecordItem::DiagnosticReport(crate::results::diagnostic_report(
+        "DiagnosticReport" => {
+            RecordItem::DiagnosticReport(crate::results::diagnostic_report(resource, meta, index)?)
+        }
+        "DocumentReference" => RecordItem::DocumentReference(crate::results::document_reference(
             resource, meta, index,
         )?),
-        "DocumentReference" => RecordItem::DocumentReference(
-            crate::results::document_reference(resource, meta, index)?,
-        ),
         other => {
             return Err(NotMapped::Skip(format!(
                 "resource type {other} is not kept"

@@ -239,9 +239,13 @@ fn attachment(a: &Value) -> Checked<ReadAttachment> {
         }
     };
     // `text/plain; charset=utf-8` counts as text/plain.
-    let base_type = content_type
-        .as_deref()
-        .map(|t| t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+    let base_type = content_type.as_deref().map(|t| {
+        t.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
     let mut out = ReadAttachment {
         content_type: base_type.clone(),
         title,

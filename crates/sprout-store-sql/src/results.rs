@@ -102,14 +102,16 @@ pub(crate) fn bind_document<'q>(q: AnyQuery<'q>, d: &'q DocumentReference) -> An
         .bind(d.text.as_deref())
         .bind(a.map(|a| a.content_type.as_str()))
         .bind(a.and_then(|a| a.title.as_deref()))
-        .bind(a.and_then(|a| a.size).map(|s| i64::try_from(s).unwrap_or(i64::MAX)))
+        .bind(
+            a.and_then(|a| a.size)
+                .map(|s| i64::try_from(s).unwrap_or(i64::MAX)),
+        )
         .bind(a.and_then(|a| a.data.as_deref()))
 }
 
 fn report_from_row(r: &AnyRow) -> StoreResult<DiagnosticReport> {
-    let result_source_ids: Vec<String> =
-        serde_json::from_str(&row::text(r, "result_source_ids")?)
-            .map_err(|_| StoreError::Corrupt("column result_source_ids: not valid JSON".into()))?;
+    let result_source_ids: Vec<String> = serde_json::from_str(&row::text(r, "result_source_ids")?)
+        .map_err(|_| StoreError::Corrupt("column result_source_ids: not valid JSON".into()))?;
     Ok(DiagnosticReport {
         meta: records::meta_from_row(r)?,
         status: row::text(r, "status")?,
@@ -328,7 +330,8 @@ impl ResultsStore for SqlStore {
             ids.dedup();
             for chunk in ids.chunks(IN_CHUNK) {
                 let sql = format!(
-                    "DELETE FROM item_label_matches WHERE resource_type = $1 AND source_id IN ({})",
+                    "DELETE FROM item_label_matches WHERE resource_type = {} AND source_id IN ({})",
+                    placeholders(self.backend(), 1, 1),
                     placeholders(self.backend(), 2, chunk.len())
                 );
                 let mut q = sqlx::query(&sql).bind(t);
@@ -499,11 +502,12 @@ impl ResultsStore for SqlStore {
 
     #[tracing::instrument(skip_all)]
     async fn item_releases(&self, patient: &PatientId) -> StoreResult<BTreeMap<ItemId, Timestamp>> {
-        let rows = sqlx::query("SELECT item_id, released_at FROM item_releases WHERE patient_id = $1")
-            .bind(patient.as_str())
-            .fetch_all(self.pool())
-            .await
-            .map_err(map_err)?;
+        let rows =
+            sqlx::query("SELECT item_id, released_at FROM item_releases WHERE patient_id = $1")
+                .bind(patient.as_str())
+                .fetch_all(self.pool())
+                .await
+                .map_err(map_err)?;
         rows.iter()
             .map(|r| {
                 Ok((

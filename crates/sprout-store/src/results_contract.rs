@@ -118,7 +118,10 @@ pub async fn results_release(store: &dyn Store) {
     assert_eq!(counts.get("DocumentReference"), Some(&1));
 
     // Round trips.
-    assert_eq!(store.diagnostic_reports(&p).await.unwrap(), vec![report.clone()]);
+    assert_eq!(
+        store.diagnostic_reports(&p).await.unwrap(),
+        vec![report.clone()]
+    );
     let labs = store
         .observations(&p, ObservationCategory::Laboratory)
         .await
@@ -135,7 +138,13 @@ pub async fn results_release(store: &dyn Store) {
         Some(pdf.clone())
     );
     let other = PatientId::parse("rr-p-none").unwrap();
-    assert_eq!(store.document_with_data(&other, &pdf.meta.id).await.unwrap(), None);
+    assert_eq!(
+        store
+            .document_with_data(&other, &pdf.meta.id)
+            .await
+            .unwrap(),
+        None
+    );
 
     // Label matches: replaced per item on each import.
     let m = |rule: &str, c: Option<Sensitivity>| LabelMatch {
@@ -148,22 +157,43 @@ pub async fn results_release(store: &dyn Store) {
     store
         .record_label_matches(
             &items,
-            &[m("meta.security:R", None), m("sprout:loinc:43304-5", Some(Sensitivity::SexualHealth))],
+            &[
+                m("meta.security:R", None),
+                m("sprout:loinc:43304-5", Some(Sensitivity::SexualHealth)),
+            ],
             &[p.clone()],
         )
         .await
         .unwrap();
-    let got = store.label_matches("Observation", "rr-src-o1").await.unwrap();
+    let got = store
+        .label_matches("Observation", "rr-src-o1")
+        .await
+        .unwrap();
     assert_eq!(got.len(), 2);
     assert!(got.contains(&m("meta.security:R", None)));
-    store.record_label_matches(&items, &[], &[p.clone()]).await.unwrap();
-    assert!(store.label_matches("Observation", "rr-src-o1").await.unwrap().is_empty());
+    store
+        .record_label_matches(&items, &[], &[p.clone()])
+        .await
+        .unwrap();
+    assert!(store
+        .label_matches("Observation", "rr-src-o1")
+        .await
+        .unwrap()
+        .is_empty());
 
     // Items by id, in any table, only the patient's.
-    let found = store.labeled_item(&p, &report.meta.id).await.unwrap().unwrap();
+    let found = store
+        .labeled_item(&p, &report.meta.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(found.resource_type, "DiagnosticReport");
     assert_eq!(found.display, "CBC panel");
-    assert!(store.labeled_item(&other, &report.meta.id).await.unwrap().is_none());
+    assert!(store
+        .labeled_item(&other, &report.meta.id)
+        .await
+        .unwrap()
+        .is_none());
 
     // A correction sets the labels, is listed, and survives a re-import.
     let clinician = AccountId::parse("rr-a1").unwrap();
@@ -196,17 +226,33 @@ pub async fn results_release(store: &dyn Store) {
     store.correct_labels(&correction).await.unwrap();
     let now_labels = |s: Vec<Observation>| s[0].meta.labels.clone();
     assert_eq!(
-        now_labels(store.observations(&p, ObservationCategory::Laboratory).await.unwrap()),
+        now_labels(
+            store
+                .observations(&p, ObservationCategory::Laboratory)
+                .await
+                .unwrap()
+        ),
         sensitive
     );
     store.import_batch(&batch).await.unwrap();
-    store.record_label_matches(&items, &[], &[p.clone()]).await.unwrap();
+    store
+        .record_label_matches(&items, &[], &[p.clone()])
+        .await
+        .unwrap();
     assert_eq!(
-        now_labels(store.observations(&p, ObservationCategory::Laboratory).await.unwrap()),
+        now_labels(
+            store
+                .observations(&p, ObservationCategory::Laboratory)
+                .await
+                .unwrap()
+        ),
         sensitive,
         "a re-import keeps the clinician's correction"
     );
-    assert_eq!(store.label_corrections(&obs.meta.id).await.unwrap(), vec![correction]);
+    assert_eq!(
+        store.label_corrections(&obs.meta.id).await.unwrap(),
+        vec![correction]
+    );
     let bad = LabelCorrection {
         id: "rr-c2".into(),
         item_id: ItemId::parse("rr-missing").unwrap(),
@@ -217,7 +263,10 @@ pub async fn results_release(store: &dyn Store) {
         labels: Labels::default(),
         reason: "x".into(),
     };
-    assert!(matches!(store.correct_labels(&bad).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.correct_labels(&bad).await,
+        Err(StoreError::NotFound)
+    ));
 
     // The queue lists what no one released; releases keep the first.
     let queued = store.unreleased_items(100).await.unwrap();
@@ -237,10 +286,25 @@ pub async fn results_release(store: &dyn Store) {
         released_at: ts(at),
         released_by: clinician.clone(),
     };
-    assert_eq!(store.release_items(&[rel("2026-11-26T08:00:00Z")]).await.unwrap(), 1);
-    assert_eq!(store.release_items(&[rel("2026-11-27T08:00:00Z")]).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .release_items(&[rel("2026-11-26T08:00:00Z")])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .release_items(&[rel("2026-11-27T08:00:00Z")])
+            .await
+            .unwrap(),
+        0
+    );
     let released = store.item_releases(&p).await.unwrap();
-    assert_eq!(released.get(&report.meta.id), Some(&ts("2026-11-26T08:00:00Z")));
+    assert_eq!(
+        released.get(&report.meta.id),
+        Some(&ts("2026-11-26T08:00:00Z"))
+    );
     assert!(!store
         .unreleased_items(100)
         .await

@@ -328,7 +328,10 @@ fn summary(
     let new_results = (new_results > 0).then(|| {
         t.with(
             "results-new-notice",
-            &[("count", Arg::Num(i64::try_from(new_results).unwrap_or(i64::MAX)))],
+            &[(
+                "count",
+                Arg::Num(i64::try_from(new_results).unwrap_or(i64::MAX)),
+            )],
         )
     });
     let page = SummaryPage {

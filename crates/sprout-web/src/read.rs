@@ -33,10 +33,10 @@ use sprout_domain::record::{
     AllergyIntolerance, Condition, Confidentiality, Encounter, Immunization, ItemMeta, Labels,
     MedicationRequest, Observation, ObservationCategory, Patient, Section, Sensitivity,
 };
-use sprout_domain::PatientId;
 use sprout_domain::release::{self as release_rules, Availability, ReleaseCategory, ResultHold};
 use sprout_domain::results::{DiagnosticReport, DocumentReference, Releasable};
 use sprout_domain::ItemId;
+use sprout_domain::PatientId;
 use sprout_store::ItemCounts;
 use std::collections::BTreeMap;
 
@@ -1059,19 +1059,24 @@ pub(crate) async fn document(
     let opened = open(state, ctx, user, raw_id, Want::Documents).await?;
     let rel = release_for(state, &opened, Want::Documents).await?;
     let found = match ItemId::parse(raw_item) {
-        Some(item) => state.store().document_with_data(&opened.patient.id, &item).await?,
+        Some(item) => {
+            state
+                .store()
+                .document_with_data(&opened.patient.id, &item)
+                .await?
+        }
         None => None,
     };
     let mut log = Vec::new();
     let kept = found.map(|d| {
-        let kept = opened
-            .scope
-            .filter_by(|d: &DocumentReference| d.kind.section(), vec![d], &mut log);
+        let kept =
+            opened
+                .scope
+                .filter_by(|d: &DocumentReference| d.kind.section(), vec![d], &mut log);
         rel.filter_by(|d: &DocumentReference| d.kind.section(), kept, &mut log)
     });
     let Some(doc) = kept.and_then(|mut v| v.pop()) else {
-        let detail = (!log.is_empty())
-            .then(|| serde_json::json!({ "withheld": log }).to_string());
+        let detail = (!log.is_empty()).then(|| serde_json::json!({ "withheld": log }).to_string());
         audit::record_on_behalf(
             state,
             ctx,

@@ -193,11 +193,7 @@ fn result_row(t: &Tr<'_>, o: &Observation, patient: &str, clinician: bool) -> Re
     let range = o.reference_range.as_ref().and_then(|r| {
         let unit = r.unit.as_deref().or(o.unit.as_deref());
         let text = match (r.low, r.high) {
-            (Some(l), Some(h)) => Some(format!(
-                "{}–{}",
-                t.num(l, 2),
-                with_unit(t, h, unit)
-            )),
+            (Some(l), Some(h)) => Some(format!("{}–{}", t.num(l, 2), with_unit(t, h, unit))),
             (None, Some(h)) => Some(format!("≤ {}", with_unit(t, h, unit))),
             (Some(l), None) => Some(format!("≥ {}", with_unit(t, l, unit))),
             (None, None) => r.text.clone(),
@@ -465,7 +461,10 @@ async fn document_download(
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::CACHE_CONTROL, "no-store"),
-            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'",
+            ),
         ],
         bytes,
     )
@@ -590,7 +589,11 @@ async fn render_labels(
         .await?
         .into_iter()
         .map(|m| match m.category {
-            Some(c) => format!("{} ({})", m.rule, t.get(&format!("sensitivity-{}", c.code()))),
+            Some(c) => format!(
+                "{} ({})",
+                m.rule,
+                t.get(&format!("sensitivity-{}", c.code()))
+            ),
             None => format!("{} ({})", m.rule, t.get("labels-restricted")),
         })
         .collect();
@@ -728,7 +731,11 @@ async fn labels_change(
         },
     )
     .await?;
-    Ok(Redirect::to(&format!("{}?done=saved", labels_href(v.patient.id.as_str(), &item.id))).into_response())
+    Ok(Redirect::to(&format!(
+        "{}?done=saved",
+        labels_href(v.patient.id.as_str(), &item.id)
+    ))
+    .into_response())
 }
 
 // ---------------------------------------------------------------------------
@@ -789,7 +796,11 @@ async fn hold_start(
             object_type: "result-hold",
             object_id: None,
             outcome: Outcome::Success,
-            reason: Some(if already { "already-held" } else { "family-request" }),
+            reason: Some(if already {
+                "already-held"
+            } else {
+                "family-request"
+            }),
             detail: None,
         },
         read::acting_through(&o.relationships, &o.patient.id, o.today()),
@@ -930,17 +941,23 @@ async fn queue_page(
     for c in &candidates {
         let category = candidate_category(c);
         if !holds.contains_key(&c.patient_id) {
-            let h = store.result_holds(&c.patient_id).await?.last().map(|h| ResultHold {
-                requested_at: h.requested_at,
-                ended_at: h.ended_at,
-            });
+            let h = store
+                .result_holds(&c.patient_id)
+                .await?
+                .last()
+                .map(|h| ResultHold {
+                    requested_at: h.requested_at,
+                    ended_at: h.ended_at,
+                });
             holds.insert(c.patient_id.clone(), h);
         }
         let hold = holds.get(&c.patient_id).copied().flatten();
         let a = release::availability(
             rules.rule(category),
             category.is_result(),
-            c.time.as_deref().and_then(|x| release::fhir_instant(x, &tz)),
+            c.time
+                .as_deref()
+                .and_then(|x| release::fhir_instant(x, &tz)),
             None,
             hold,
             now,
@@ -951,10 +968,7 @@ async fn queue_page(
             Availability::Held => t.get("queue-why-held"),
             Availability::NotYet { at } => t.with(
                 "queue-why-delay",
-                &[(
-                    "date",
-                    Arg::Text(&t.date(at.to_zoned(tz.clone()).date())),
-                )],
+                &[("date", Arg::Text(&t.date(at.to_zoned(tz.clone()).date())))],
             ),
         };
         rows.push(QueueRow {

@@ -13,8 +13,12 @@ use std::collections::BTreeSet;
 
 /// The GET routes (axum templates) that read patient data, as the source
 /// declares them.
-const READING_ROUTES: [&str; 11] = [
+const READING_ROUTES: [&str; 15] = [
     "/patients/{id}",
+    "/patients/{id}/lab-results",
+    "/patients/{id}/notes",
+    "/patients/{id}/documents/{item}",
+    "/patients/{id}/items/{item}/labels",
     "/patients/{id}/{section}",
     "/patients/{id}/growth",
     "/patients/{id}/immunizations",
@@ -27,8 +31,10 @@ const READING_ROUTES: [&str; 11] = [
     "/staff/audit.csv",
 ];
 
-/// GET routes that read no patient data (besides `/static/...` files).
-const OTHER_GET_ROUTES: [&str; 3] = ["/", "/login", "/healthz"];
+/// GET routes that read no patient data (besides `/static/...` files), or
+/// read many patients' at once: the release queue is one `read` of
+/// `release-queue` without a patient (tested in `results.rs`).
+const OTHER_GET_ROUTES: [&str; 4] = ["/", "/login", "/healthz", "/release-queue"];
 
 /// The routes `src/` declares: (path template, has a GET handler).
 fn declared_routes() -> Vec<(String, bool)> {
@@ -85,6 +91,44 @@ fn the_table_names_every_get_route() {
     }
 }
 
+/// Stores a visit summary with a PDF for Ana; its item id.
+async fn add_pdf_document(app: &common::App) -> String {
+    use sprout_domain::record::{ItemMeta, Labels, RecordItem};
+    use sprout_domain::results::{Attachment, DocumentKind, DocumentReference};
+    let id = sprout_domain::ItemId::from_random([0x5d; 16]);
+    let doc = DocumentReference {
+        meta: ItemMeta {
+            id: id.clone(),
+            patient_id: app.ana.clone(),
+            source_id: "audit-routes-doc".into(),
+            labels: Labels::default(),
+        },
+        status: "current".into(),
+        kind: DocumentKind::VisitSummary,
+        type_code: Some("34133-9".into()),
+        type_text: "After-visit summary".into(),
+        date: Some("2026-02-01T10:00:00Z".into()),
+        description: None,
+        author: None,
+        encounter_source_id: None,
+        text: None,
+        attachment: Some(Attachment {
+            content_type: "application/pdf".into(),
+            title: None,
+            size: Some(5),
+            data: Some("JVBERi0=".into()),
+        }),
+    };
+    app.store
+        .import_batch(&sprout_store::ImportBatch {
+            patients: vec![],
+            items: vec![RecordItem::DocumentReference(doc)],
+        })
+        .await
+        .unwrap();
+    id.to_string()
+}
+
 /// One request and the patient its read event must name.
 struct Case {
     route: &'static str,
@@ -137,6 +181,44 @@ async fn each_reading_route_writes_exactly_one_read_event_for_its_patient() {
             "read",
         );
     }
+    case(
+        "/patients/{id}/lab-results",
+        PARENT_EMAIL,
+        format!("/patients/{ana}/lab-results"),
+        &app.ana,
+        "read",
+    );
+    case(
+        "/patients/{id}/notes",
+        PARENT_EMAIL,
+        format!("/patients/{ana}/notes"),
+        &app.ana,
+        "read",
+    );
+    let doc = add_pdf_document(&app).await;
+    case(
+        "/patients/{id}/documents/{item}",
+        PARENT_EMAIL,
+        format!("/patients/{ana}/documents/{doc}"),
+        &app.ana,
+        "export",
+    );
+    let lab = app
+        .store
+        .observations(
+            &app.ana,
+            sprout_domain::record::ObservationCategory::Laboratory,
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    case(
+        "/patients/{id}/items/{item}/labels",
+        audit_support::CLINICIAN_EMAIL,
+        format!("/patients/{ana}/items/{}/labels", lab.meta.id),
+        &app.ana,
+        "read",
+    );
     case(
         "/patients/{id}/growth",
         PARENT_EMAIL,

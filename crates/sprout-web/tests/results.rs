@@ -111,10 +111,38 @@ fn teen_bundle() -> Value {
     let p = "teen-15";
     bundle(vec![
         patient_res(p, "Tess", "2010-09-10"),
-        lab_obs("naat-ct", p, "43304-5", "Chlamydia trachomatis rRNA [Presence] in Specimen by NAA with probe detection", json!({"valueCodeableConcept": {"text": "Not detected"}}), when),
-        lab_obs("naat-gc", p, "43305-2", "Neisseria gonorrhoeae rRNA [Presence] in Specimen by NAA with probe detection", json!({"valueCodeableConcept": {"text": "Not detected"}}), when),
-        lab_obs("hcg", p, "2106-3", "Choriogonadotropin (pregnancy test) [Presence] in Urine", json!({"valueCodeableConcept": {"text": "Negative"}}), when),
-        lab_obs("hgb", p, "718-7", "Hemoglobin [Mass/volume] in Blood", json!({"valueQuantity": {"value": 13.1, "unit": "g/dL", "system": "http://unitsofmeasure.org", "code": "g/dL"}}), when),
+        lab_obs(
+            "naat-ct",
+            p,
+            "43304-5",
+            "Chlamydia trachomatis rRNA [Presence] in Specimen by NAA with probe detection",
+            json!({"valueCodeableConcept": {"text": "Not detected"}}),
+            when,
+        ),
+        lab_obs(
+            "naat-gc",
+            p,
+            "43305-2",
+            "Neisseria gonorrhoeae rRNA [Presence] in Specimen by NAA with probe detection",
+            json!({"valueCodeableConcept": {"text": "Not detected"}}),
+            when,
+        ),
+        lab_obs(
+            "hcg",
+            p,
+            "2106-3",
+            "Choriogonadotropin (pregnancy test) [Presence] in Urine",
+            json!({"valueCodeableConcept": {"text": "Negative"}}),
+            when,
+        ),
+        lab_obs(
+            "hgb",
+            p,
+            "718-7",
+            "Hemoglobin [Mass/volume] in Blood",
+            json!({"valueQuantity": {"value": 13.1, "unit": "g/dL", "system": "http://unitsofmeasure.org", "code": "g/dL"}}),
+            when,
+        ),
     ])
 }
 
@@ -142,14 +170,24 @@ async fn sensitive_results_of_a_15_year_old_are_hidden_from_the_parent_everywher
             .labels
             .clone()
     };
-    assert_eq!(labels_of("naat-ct").sensitivity, vec![Sensitivity::SexualHealth]);
-    assert_eq!(labels_of("naat-gc").sensitivity, vec![Sensitivity::SexualHealth]);
+    assert_eq!(
+        labels_of("naat-ct").sensitivity,
+        vec![Sensitivity::SexualHealth]
+    );
+    assert_eq!(
+        labels_of("naat-gc").sensitivity,
+        vec![Sensitivity::SexualHealth]
+    );
     assert_eq!(
         labels_of("hcg").sensitivity,
         vec![Sensitivity::ReproductiveHealth]
     );
     assert!(labels_of("hgb").sensitivity.is_empty());
-    let rules = app.store.label_matches("Observation", "naat-ct").await.unwrap();
+    let rules = app
+        .store
+        .label_matches("Observation", "naat-ct")
+        .await
+        .unwrap();
     assert_eq!(rules[0].rule, "sprout:loinc:43304-5");
 
     // The parent: no page, count or notice names them or their ids.
@@ -179,9 +217,9 @@ async fn sensitive_results_of_a_15_year_old_are_hidden_from_the_parent_everywher
     assert!(results.body.contains("Hemoglobin [Mass/volume] in Blood"));
     // The count of lab results on the summary is the one result they may see.
     assert!(
-        summary
-            .body
-            .contains(&format!("href=\"/patients/{teen}/lab-results\"><span class=\"count\">1</span>")),
+        summary.body.contains(&format!(
+            "href=\"/patients/{teen}/lab-results\"><span class=\"count\">1</span>"
+        )),
         "{}",
         summary.body
     );
@@ -202,7 +240,11 @@ async fn sensitive_results_of_a_15_year_old_are_hidden_from_the_parent_everywher
         assert!(mine.body.contains(w), "the teen misses {w}");
     }
     let my_summary = me.get(&format!("/patients/{teen}")).await;
-    assert!(my_summary.body.contains("4 new results"), "{}", my_summary.body);
+    assert!(
+        my_summary.body.contains("4 new results"),
+        "{}",
+        my_summary.body
+    );
 }
 
 #[tokio::test]
@@ -218,15 +260,26 @@ async fn a_resource_labelled_r_imports_as_restricted_and_stays_from_proxies() {
         "2026-02-20T10:00:00Z",
     );
     lead["meta"] = json!({"security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R"}]});
-    import(&app, &bundle(vec![patient_res(p, "Rory", "2021-04-04"), lead])).await;
+    import(
+        &app,
+        &bundle(vec![patient_res(p, "Rory", "2021-04-04"), lead]),
+    )
+    .await;
     let child = patient_of(&app, p).await;
     let labs = app
         .store
         .observations(&child, ObservationCategory::Laboratory)
         .await
         .unwrap();
-    assert_eq!(labs[0].meta.labels.confidentiality, Confidentiality::Restricted);
-    let rules = app.store.label_matches("Observation", "lead-r").await.unwrap();
+    assert_eq!(
+        labs[0].meta.labels.confidentiality,
+        Confidentiality::Restricted
+    );
+    let rules = app
+        .store
+        .label_matches("Observation", "lead-r")
+        .await
+        .unwrap();
     assert_eq!(rules[0].rule, "meta.security:R");
 
     app.store
@@ -258,8 +311,18 @@ fn release_bundle() -> Value {
     };
     bundle(vec![
         patient_res(p, "Kit", "2021-01-01"),
-        doc("avs-1", "34133-9", "Summary of episode note", "AVS-MARKER: drink fluids"),
-        doc("note-1", "11506-3", "Progress note", "NOTE-MARKER: assessment"),
+        doc(
+            "avs-1",
+            "34133-9",
+            "Summary of episode note",
+            "AVS-MARKER: drink fluids",
+        ),
+        doc(
+            "note-1",
+            "11506-3",
+            "Progress note",
+            "NOTE-MARKER: assessment",
+        ),
         lab_obs(
             "lipid-1",
             p,
@@ -346,6 +409,13 @@ async fn release_rules_follow_the_injected_clock() {
     assert_eq!(queue.status, StatusCode::OK);
     assert!(queue.body.contains("Cholesterol"), "{}", queue.body);
     assert!(!queue.body.contains("Progress note"), "never is not queued");
+    let views = audit(&app, Some("read"), None).await;
+    assert!(
+        views
+            .iter()
+            .any(|e| e.object_type == "release-queue" && e.outcome == "success"),
+        "viewing the queue is audited"
+    );
     let lab = app
         .store
         .observations(&kid, ObservationCategory::Laboratory)
@@ -366,13 +436,20 @@ async fn release_rules_follow_the_injected_clock() {
     let page = parent.get(&labs).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Cholesterol"), "{}", page.body);
-    assert!(!nurse.get("/release-queue").await.body.contains("Cholesterol"));
+    assert!(!nurse
+        .get("/release-queue")
+        .await
+        .body
+        .contains("Cholesterol"));
     let events = audit(&app, Some("update"), Some(&kid)).await;
-    assert!(events
-        .iter()
-        .any(|e| e.object_type == "release" && e.object_id.as_deref() == Some(lab.meta.id.as_str())));
+    assert!(events.iter().any(
+        |e| e.object_type == "release" && e.object_id.as_deref() == Some(lab.meta.id.as_str())
+    ));
     // A parent cannot use the queue.
-    assert_eq!(parent.get("/release-queue").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        parent.get("/release-queue").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -381,7 +458,14 @@ async fn a_clinicians_reclassification_is_audited_and_hides_the_item_at_once() {
     import(&app, &teen_bundle()).await;
     let teen = patient_of(&app, "teen-15").await;
     link_parent(&app, &teen).await;
-    let doc = add_account(&app, CLINICIAN_EMAIL, "Dr. Cole", Some(StaffRole::Clinician), None).await;
+    let doc = add_account(
+        &app,
+        CLINICIAN_EMAIL,
+        "Dr. Cole",
+        Some(StaffRole::Clinician),
+        None,
+    )
+    .await;
     let hgb = app
         .store
         .observations(&teen, ObservationCategory::Laboratory)
@@ -405,7 +489,14 @@ async fn a_clinicians_reclassification_is_audited_and_hides_the_item_at_once() {
     assert_eq!(form.status, StatusCode::OK);
     // No reason: refused, what was chosen is shown again.
     let refused = clinician
-        .post(&href, &[("csrf", &form.csrf()), ("category", "mental-health"), ("reason", "  ")])
+        .post(
+            &href,
+            &[
+                ("csrf", &form.csrf()),
+                ("category", "mental-health"),
+                ("reason", "  "),
+            ],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("Please give a reason"));
@@ -426,7 +517,11 @@ async fn a_clinicians_reclassification_is_audited_and_hides_the_item_at_once() {
     // The parent's very next request no longer shows it.
     let after = ok(&parent, &labs).await;
     assert!(!after.contains("Hemoglobin"), "{after}");
-    assert!(!parent.get(&format!("/patients/{teen}")).await.body.contains("new result"));
+    assert!(!parent
+        .get(&format!("/patients/{teen}"))
+        .await
+        .body
+        .contains("new result"));
 
     let events = audit(&app, Some("update"), Some(&teen)).await;
     let e = events
@@ -437,9 +532,14 @@ async fn a_clinicians_reclassification_is_audited_and_hides_the_item_at_once() {
     assert_eq!(e.object_id.as_deref(), Some(hgb.meta.id.as_str()));
     let detail = e.detail.as_deref().unwrap();
     assert!(detail.contains("\"mental-health\""), "{detail}");
-    assert!(!detail.contains("eating"), "the reason stays out of the audit detail");
+    assert!(
+        !detail.contains("eating"),
+        "the reason stays out of the audit detail"
+    );
     let page = clinician.get(&href).await;
-    assert!(page.body.contains("Drawn during an eating-disorder assessment"));
+    assert!(page
+        .body
+        .contains("Drawn during an eating-disorder assessment"));
 
     // Unmarking shows it again; a nurse may not change labels.
     let form = clinician.get(&href).await;
@@ -458,14 +558,24 @@ async fn a_family_may_hold_new_results_until_a_clinician_has_talked_to_them() {
     import(&app, &teen_bundle()).await;
     let teen = patient_of(&app, "teen-15").await;
     add_account(&app, TEEN_EMAIL, "Tess Quinn", None, Some(&teen)).await;
-    add_account(&app, CLINICIAN_EMAIL, "Dr. Cole", Some(StaffRole::Clinician), None).await;
+    add_account(
+        &app,
+        CLINICIAN_EMAIL,
+        "Dr. Cole",
+        Some(StaffRole::Clinician),
+        None,
+    )
+    .await;
     let me = Browser::new(&app);
     me.sign_in(TEEN_EMAIL, PASSWORD).await;
     let labs = format!("/patients/{teen}/lab-results");
     let page = me.get(&labs).await;
     assert!(page.body.contains("Hold my new results"));
     let held = me
-        .post(&format!("/patients/{teen}/results-hold"), &[("csrf", &page.csrf())])
+        .post(
+            &format!("/patients/{teen}/results-hold"),
+            &[("csrf", &page.csrf())],
+        )
         .await;
     assert_eq!(held.status, StatusCode::SEE_OTHER);
 
@@ -478,7 +588,11 @@ async fn a_family_may_hold_new_results_until_a_clinician_has_talked_to_them() {
         json!({"valueQuantity": {"value": 90.0, "unit": "mg/dL"}}),
         "2026-03-02T12:30:00Z",
     );
-    import(&app, &bundle(vec![patient_res("teen-15", "Tess", "2010-09-10"), later])).await;
+    import(
+        &app,
+        &bundle(vec![patient_res("teen-15", "Tess", "2010-09-10"), later]),
+    )
+    .await;
     app.clock.advance(SignedDuration::from_hours(1));
     let page = me.get(&labs).await;
     assert!(page.body.contains("Hemoglobin"));
@@ -492,13 +606,20 @@ async fn a_family_may_hold_new_results_until_a_clinician_has_talked_to_them() {
     assert!(queue.body.contains("Glucose"));
     assert!(queue.body.contains("Held at the family"));
     let ended = doc
-        .post(&format!("/patients/{teen}/results-hold/end"), &[("csrf", &queue.csrf())])
+        .post(
+            &format!("/patients/{teen}/results-hold/end"),
+            &[("csrf", &queue.csrf())],
+        )
         .await;
     assert_eq!(ended.status, StatusCode::SEE_OTHER);
     assert!(ok(&me, &labs).await.contains("Glucose"));
     let events = audit(&app, None, Some(&teen)).await;
-    assert!(events.iter().any(|e| e.object_type == "result-hold" && e.action == "create"));
-    assert!(events.iter().any(|e| e.object_type == "result-hold" && e.action == "update"));
+    assert!(events
+        .iter()
+        .any(|e| e.object_type == "result-hold" && e.action == "create"));
+    assert!(events
+        .iter()
+        .any(|e| e.object_type == "result-hold" && e.action == "update"));
 }
 
 #[tokio::test]
@@ -519,15 +640,28 @@ async fn synthea_cbc_and_ige_panels_import_and_show_with_reference_ranges() {
         .observations(&p, ObservationCategory::Laboratory)
         .await
         .unwrap();
-    assert!(labs.iter().all(|o| o.reference_range.is_some()), "every CBC and IgE result has a range");
+    assert!(
+        labs.iter().all(|o| o.reference_range.is_some()),
+        "every CBC and IgE result has a range"
+    );
 
-    add_account(&app, CLINICIAN_EMAIL, "Dr. Cole", Some(StaffRole::Clinician), None).await;
+    add_account(
+        &app,
+        CLINICIAN_EMAIL,
+        "Dr. Cole",
+        Some(StaffRole::Clinician),
+        None,
+    )
+    .await;
     let doc = Browser::new(&app);
     doc.sign_in(CLINICIAN_EMAIL, PASSWORD).await;
     let page = doc.get(&format!("/patients/{p}/lab-results")).await;
     assert_eq!(page.status, StatusCode::OK);
     let body = &page.body;
-    assert!(body.contains("Complete blood count (hemogram) panel"), "CBC report shown");
+    assert!(
+        body.contains("Complete blood count (hemogram) panel"),
+        "CBC report shown"
+    );
     assert!(body.contains("Hemoglobin [Mass/volume] in Blood"));
     assert!(body.contains("11.5–15.5 g/dL (typical range)"), "CBC range");
     assert!(body.contains("Peanut IgE Ab in Serum"));
@@ -583,23 +717,37 @@ async fn pdf_documents_download_with_safe_headers_and_only_when_visible() {
     assert!(!notes.body.contains(&id_of("doc-sens")));
     let got = parent
         .client
-        .get(format!("{}/patients/{teen}/documents/{}", parent.base, id_of("doc-plain")))
+        .get(format!(
+            "{}/patients/{teen}/documents/{}",
+            parent.base,
+            id_of("doc-plain")
+        ))
         .send()
         .await
         .unwrap();
     assert_eq!(got.status(), StatusCode::OK);
     let h = got.headers().clone();
     assert_eq!(h["content-type"], "application/pdf");
-    assert_eq!(h["content-disposition"], "attachment; filename=\"document.pdf\"");
+    assert_eq!(
+        h["content-disposition"],
+        "attachment; filename=\"document.pdf\""
+    );
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["cache-control"], "no-store");
-    assert!(h["content-security-policy"].to_str().unwrap().contains("sandbox"));
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("sandbox"));
     assert_eq!(got.bytes().await.unwrap().as_ref(), pdf);
     let denied = parent
         .get(&format!("/patients/{teen}/documents/{}", id_of("doc-sens")))
         .await;
     assert_eq!(denied.status, StatusCode::NOT_FOUND);
     let exports = audit(&app, Some("export"), Some(&teen)).await;
-    assert!(exports.iter().any(|e| e.object_type == "document" && e.outcome == "success"));
-    assert!(exports.iter().any(|e| e.object_type == "document" && e.outcome == "denied"));
+    assert!(exports
+        .iter()
+        .any(|e| e.object_type == "document" && e.outcome == "success"));
+    assert!(exports
+        .iter()
+        .any(|e| e.object_type == "document" && e.outcome == "denied"));
 }

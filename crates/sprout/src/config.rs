@@ -129,9 +129,15 @@ impl FileConfig {
         for (k, v) in table {
             let list = v
                 .as_array()
-                .and_then(|a| a.iter().map(toml::Value::as_str).collect::<Option<Vec<_>>>())
+                .and_then(|a| {
+                    a.iter()
+                        .map(toml::Value::as_str)
+                        .collect::<Option<Vec<_>>>()
+                })
                 .with_context(|| {
-                    format!("the [sensitivity] section: {k} must be a list of \"system:code\" texts")
+                    format!(
+                        "the [sensitivity] section: {k} must be a list of \"system:code\" texts"
+                    )
                 })?;
             pairs.push((k.as_str(), list));
         }
