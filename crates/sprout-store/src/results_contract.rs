@@ -161,7 +161,7 @@ pub async fn results_release(store: &dyn Store) {
                 m("meta.security:R", None),
                 m("sprout:loinc:43304-5", Some(Sensitivity::SexualHealth)),
             ],
-            &[p.clone()],
+            std::slice::from_ref(&p),
         )
         .await
         .unwrap();
@@ -172,7 +172,7 @@ pub async fn results_release(store: &dyn Store) {
     assert_eq!(got.len(), 2);
     assert!(got.contains(&m("meta.security:R", None)));
     store
-        .record_label_matches(&items, &[], &[p.clone()])
+        .record_label_matches(&items, &[], std::slice::from_ref(&p))
         .await
         .unwrap();
     assert!(store
@@ -236,7 +236,7 @@ pub async fn results_release(store: &dyn Store) {
     );
     store.import_batch(&batch).await.unwrap();
     store
-        .record_label_matches(&items, &[], &[p.clone()])
+        .record_label_matches(&items, &[], std::slice::from_ref(&p))
         .await
         .unwrap();
     assert_eq!(

@@ -99,7 +99,7 @@ fn unit_text(unit: &str) -> String {
 fn with_unit(t: &Tr<'_>, value: f64, unit: Option<&str>) -> String {
     let n = t.num(value, 2);
     match unit {
-        Some(u) if u == "%" => format!("{n} %"),
+        Some("%") => format!("{n} %"),
         Some(u) if !u.is_empty() => format!("{n} {}", unit_text(u)),
         _ => n,
     }
