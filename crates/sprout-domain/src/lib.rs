@@ -11,11 +11,13 @@ pub mod cvx;
 pub mod growth;
 pub mod ids;
 pub mod immunization;
+pub mod password;
 pub mod people;
 pub mod policy;
 pub mod record;
 pub mod release;
 pub mod results;
 pub mod sensitivity;
+pub mod security;
 
 pub use ids::{AccountId, ItemId, PatientId};

@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0004_audit_chain.sql"),
     },
     Migration {
+        version: 5,
+        name: "account_security",
+        sql: include_str!("../migrations/0005_account_security.sql"),
+    },
+    Migration {
         version: 9,
         name: "results_release",
         sql: include_str!("../migrations/0009_results_release.sql"),

@@ -185,3 +185,11 @@ async fn audit_appends_from_two_nodes_make_one_chain() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn account_security_contract() {
+    with_fresh_db(|store| async move {
+        sprout_store::security_contract::account_security(&store).await;
+    })
+    .await;
+}

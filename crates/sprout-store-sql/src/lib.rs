@@ -21,6 +21,7 @@ pub mod migrate;
 mod records;
 mod results;
 mod row;
+mod security;
 
 use sprout_store::StoreError;
 use sqlx::AnyPool;

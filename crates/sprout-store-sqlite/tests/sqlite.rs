@@ -311,3 +311,10 @@ async fn events_from_before_the_chain_are_kept_and_counted() {
     assert_eq!(report.unchained, 3);
     assert_eq!(report.checked, 1145);
 }
+
+#[tokio::test]
+async fn account_security_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&db_url(&dir)).await.unwrap();
+    sprout_store::security_contract::account_security(&store).await;
+}

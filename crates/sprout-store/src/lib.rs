@@ -1,5 +1,6 @@
 //! Storage traits: one per aggregate (records, accounts, proxy relationships,
-//! sessions, audit; for the jobs, outbox, notices and job leases),
+//! sessions, audit; for the jobs, outbox, notices and job leases; account
+//! security),
 //! implemented by the SQLite and PostgreSQL backends, plus the contract test
 //! suite both must pass ([`contract`]).
 //!
@@ -12,6 +13,10 @@ pub mod results;
 pub mod results_contract;
 
 pub use results::ResultsStore;
+pub mod security;
+pub mod security_contract;
+
+pub use security::SecurityStore;
 
 use async_trait::async_trait;
 use jiff::civil::Date;
@@ -511,6 +516,7 @@ pub trait Store:
     + NoticeStore
     + JobLeaseStore
     + ResultsStore
+    + SecurityStore
 {
 }
 
@@ -525,6 +531,7 @@ impl<
             + NoticeStore
             + JobLeaseStore
             + ResultsStore,
+            + SecurityStore,
     > Store for T
 {
 }

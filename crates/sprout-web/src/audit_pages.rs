@@ -344,7 +344,7 @@ fn role_text(t: &Tr<'_>, code: &str) -> String {
 
 /// The name of an object type: a section or a page of the portal.
 fn object_text(t: &Tr<'_>, code: &str) -> String {
-    const KNOWN: [&str; 21] = [
+    const KNOWN: [&str; 25] = [
         "summary",
         "demographics",
         "vitals",
@@ -366,6 +366,10 @@ fn object_text(t: &Tr<'_>, code: &str) -> String {
         "access-log",
         "audit-report",
         "session",
+        "account",
+        "password",
+        "second-factor",
+        "password-reset",
     ];
     if KNOWN.contains(&code) {
         t.get(&format!("audit-object-{code}"))

@@ -4,7 +4,8 @@
 //! [`context`] (around page routes) gives the request an id, reads the client
 //! address, refuses cross-origin state changes, checks the session cookie
 //! (re-reading the account every time, so a deactivated account is signed out at
-//! once) and picks the language. [`finish`] (around everything) draws the one
+//! once; ending idle sessions; sending a user who must change a temporary
+//! password or enrol a second factor there first) and picks the language. [`finish`] (around everything) draws the one
 //! error page for every bodiless 4xx/5xx response and adds the security headers.
 
 use crate::auth::{self, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
@@ -33,6 +34,8 @@ pub(crate) struct SignedIn {
     pub session: Session,
     pub account: Account,
     pub actor: Actor,
+    /// The session's security facts (second factor, re-authentication, gate).
+    pub facts: crate::security::SessionFacts,
 }
 
 /// Per-request context, put in the request's extensions by [`context`].
@@ -127,10 +130,16 @@ async fn context_inner(
     next: Next,
     request_id: String,
 ) -> Response {
-    let client_addr = req
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+        .map(|c| c.0.ip());
+    let client_addr = crate::throttle::client_addr(
+        peer,
+        req.headers(),
+        &state.config().security.trusted_proxies,
+    )
+    .map(|ip| ip.to_string());
 
     let headers = req.headers();
     let cross_origin =
@@ -200,6 +209,8 @@ async fn context_inner(
 
     let mut resp = if cross_origin {
         WebError::Forbidden("cross-origin request").into_response()
+    } else if let Some(gate) = crate::security::gate(&ctx) {
+        gate
     } else {
         next.run(req).await
     };
@@ -258,6 +269,11 @@ async fn load_user(state: &AppState, token: &str) -> StoreResult<Option<SignedIn
         store.delete_session(&hash).await?;
         return Ok(None);
     };
+    // Idle and absolute timeouts; what the user must do first.
+    let Some(facts) = crate::security::check_session(state, &session, &account, now).await? else {
+        store.delete_session(&hash).await?;
+        return Ok(None);
+    };
     let actor = Actor {
         account_id: account.id.clone(),
         status: account.status,
@@ -268,6 +284,7 @@ async fn load_user(state: &AppState, token: &str) -> StoreResult<Option<SignedIn
         session,
         account,
         actor,
+        facts,
     }))
 }
 
@@ -336,6 +353,7 @@ pub(crate) async fn finish(State(state): State<AppState>, req: Request, next: Ne
         for name in [
             header::SET_COOKIE,
             header::ALLOW,
+            header::RETRY_AFTER,
             HeaderName::from_static("x-request-id"),
         ] {
             for v in resp.headers().get_all(&name) {
@@ -375,6 +393,7 @@ fn error_page(state: &AppState, ctx: Option<&Ctx>, fallback: Locale, status: Sta
         403 => ("error-403-title", "error-403-body"),
         405 => ("error-405-title", "error-405-body"),
         413 => ("error-413-title", "error-413-body"),
+        429 => ("security-429-title", "security-429-body"),
         400..=499 => ("error-400-title", "error-400-body"),
         _ => ("error-500-title", "error-500-body"),
     };

@@ -19,6 +19,7 @@ const EN_CATALOGS: &[(&str, &str)] = &[
     ("imm.en.ftl", include_str!("../i18n/imm.en.ftl")),
     ("audit.en.ftl", include_str!("../i18n/audit.en.ftl")),
     ("results.en.ftl", include_str!("../i18n/results.en.ftl")),
+    ("security.en.ftl", include_str!("../i18n/security.en.ftl")),
 ];
 
 /// The Spanish catalogs, file for file as [`EN_CATALOGS`].
@@ -28,6 +29,7 @@ const ES_CATALOGS: &[(&str, &str)] = &[
     ("imm.es.ftl", include_str!("../i18n/imm.es.ftl")),
     ("audit.es.ftl", include_str!("../i18n/audit.es.ftl")),
     ("results.es.ftl", include_str!("../i18n/results.es.ftl")),
+    ("security.es.ftl", include_str!("../i18n/security.es.ftl")),
 ];
 
 /// The catalogs of a language.

@@ -12,10 +12,15 @@
 //!   proxies, record evidence and see why a proxy sees what it sees.
 //! - Sessions live in the database ([`sprout_store::SessionStore`]); every
 //!   state-changing form carries a CSRF token; cross-origin POSTs are refused.
+//!   Sessions end after 30 idle minutes (families) or 15 (staff), and 12 hours
+//!   after sign-in; staff must enrol a second factor (TOTP) before anything
+//!   else; failed guesses are throttled ([`throttle`]); `account`, `recovery`
+//!   and `staff_accounts` hold the account-security pages.
 //! - Every word comes from the Fluent catalogs `i18n/en.ftl` and `i18n/es.ftl`.
 //! - The clock is injected ([`Clock`]): `today` for the access decision, `now`
 //!   for sessions and audit times.
 
+mod account;
 mod audit;
 mod audit_pages;
 mod auth;
@@ -29,15 +34,23 @@ mod immunizations;
 mod pages;
 mod present;
 mod proxies;
+mod qr;
 mod read;
 mod results;
+mod recovery;
+mod security;
 mod signin;
+mod staff_accounts;
+pub mod throttle;
+mod totp;
 mod views;
 
 pub use auth::hash_password;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::WebError;
 pub use i18n::Locale;
+pub use security::SecurityConfig;
+pub use totp::{code_at_step as totp_code_at_step, new_secret as new_totp_secret, step_of as totp_step_of};
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
@@ -83,6 +96,9 @@ pub struct WebConfig {
     /// When each category of record items appears on the portal (the
     /// configuration's `[release]` section). Default: everything at once.
     pub release: sprout_domain::release::ReleaseRules,
+    /// Account security: idle timeouts, re-authentication, trusted proxies,
+    /// attempt limits (`[security]`).
+    pub security: SecurityConfig,
 }
 
 impl Default for WebConfig {
@@ -96,6 +112,7 @@ impl Default for WebConfig {
             practice_address: None,
             policy: sprout_domain::policy::Policy::default(),
             release: sprout_domain::release::ReleaseRules::default(),
+            security: SecurityConfig::default(),
         }
     }
 }
@@ -187,6 +204,9 @@ pub fn router(state: AppState) -> Router {
         .merge(immunizations::routes())
         .merge(audit_pages::routes())
         .merge(results::routes())
+        .merge(account::routes())
+        .merge(recovery::routes())
+        .merge(staff_accounts::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -520,6 +520,14 @@ async fn audit_change(
 /// account named by its email, of a kind. Refused (the reason shown, the form
 /// re-shown as typed) for an unknown or staff email, a proxy already in
 /// force, and whatever rule 5 refuses.
+/// Changing who may act for a patient asks for the password again when it
+/// was last entered more than a few minutes ago (issue 4, item 8); the user
+/// comes back to the patient's proxies page.
+fn reauth(state: &AppState, ctx: &Ctx, user: &SignedIn, o: &read::Opened<'_>) -> Option<Response> {
+    let back = format!("/patients/{}/proxies", o.patient.id);
+    crate::security::require_recent_auth(state, ctx, user, &axum::http::Method::POST, &back)
+}
+
 pub(crate) async fn add(
     State(state): State<AppState>,
     Authed { ctx, user }: Authed,
@@ -532,6 +540,9 @@ pub(crate) async fn add(
     let o = read::open(&state, &ctx, &user, raw.as_deref(), Want::Proxies).await?;
     if o.sharing != Some(Sharing::Staff { manage: true }) {
         return Err(WebError::NotFound);
+    }
+    if let Some(r) = reauth(&state, &ctx, &user, &o) {
+        return Ok(r);
     }
     let t = state.i18n().tr(ctx.locale);
     let email = normalize_email(&form.email);
@@ -806,6 +817,9 @@ pub(crate) async fn change(
     );
     if !allowed {
         return Err(WebError::NotFound);
+    }
+    if let Some(r) = reauth(&state, &ctx, &user, &o) {
+        return Ok(r);
     }
     let today = o.today();
     let proxies = proxies_of(&state, &o).await?;

@@ -2,13 +2,17 @@
 //!
 //! Sign-in answers every failure with the same words and the same cost: an
 //! unknown email still pays for one Argon2 verification against a dummy hash.
-//! Each attempt, success or not, is audited.
+//! Each attempt, success or not, is audited. Failed attempts are counted per
+//! email and per client address ([`crate::throttle`]); past the limit the
+//! answer is 429 before any password is checked. An account with a second
+//! factor gets no session until its code is right (`crate::account`).
 
 use crate::audit::{self, Entry, Outcome};
 use crate::auth::{self, LANG_COOKIE, SESSION_COOKIE};
 use crate::context::Ctx;
 use crate::error::{WebError, WebResult};
 use crate::i18n::Locale;
+use crate::throttle;
 use crate::views::{self, Chrome, LoginPage};
 use crate::AppState;
 use axum::extract::rejection::{FormRejection, QueryRejection};
@@ -17,19 +21,14 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sprout_domain::people::AccountStatus;
+use sprout_domain::people::Account;
+use sprout_domain::AccountId;
 use sprout_store::{normalize_email, Session};
 
 /// Longest email accepted (RFC 5321 path limit).
 const MAX_EMAIL: usize = 254;
 /// Longest password verified; longer ones fail (after the same hashing cost).
 const MAX_PASSWORD: usize = 1024;
-
-/// `?next=` of the sign-in page.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct NextQuery {
-    next: String,
-}
 
 /// The sign-in form. Every field defaults to empty, so a form with a field
 /// missing is judged (403 without a token) rather than rejected as malformed.
@@ -73,11 +72,21 @@ pub(crate) fn safe_local_path(p: &str) -> &str {
     }
 }
 
-fn login_page(
+/// Why the sign-in page is shown again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// Wrong email or password (the same words for both).
+    Credentials,
+    /// The right temporary password, past its 7 days.
+    TemporaryPasswordExpired,
+}
+
+pub(crate) fn login_page(
     state: &AppState,
     ctx: &Ctx,
     email: &str,
-    error: bool,
+    failure: Option<Failure>,
+    notice: Option<String>,
     next: &str,
 ) -> WebResult<String> {
     let t = state.i18n().tr(ctx.locale);
@@ -86,25 +95,99 @@ fn login_page(
     views::render(&LoginPage {
         c: Chrome::new(state, t, t.get("login-title"), Some(ctx), Some("/login")),
         email,
-        error,
+        error: failure.is_some(),
+        failure: match failure {
+            Some(Failure::TemporaryPasswordExpired) => t.get("security-temporary-expired"),
+            _ => t.get("login-failed"),
+        },
+        notice,
         next: safe_local_path(next).to_owned(),
     })
+}
+
+/// `?next=` and `?notice=` of the sign-in page.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct LoginQuery {
+    next: String,
+    notice: String,
 }
 
 /// `GET /login`.
 pub(crate) async fn login_form(
     State(state): State<AppState>,
     ctx: Ctx,
-    query: Result<Query<NextQuery>, QueryRejection>,
+    query: Result<Query<LoginQuery>, QueryRejection>,
 ) -> WebResult<Response> {
     if ctx.user.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    let next = query.map(|Query(q)| q.next).unwrap_or_default();
-    Ok(Html(login_page(&state, &ctx, "", false, &next)?).into_response())
+    let q = query.map(|Query(q)| q).unwrap_or_default();
+    let notice = crate::account::login_notice(&state, &ctx, &q.notice);
+    Ok(Html(login_page(&state, &ctx, "", None, notice, &q.next)?).into_response())
 }
 
-/// `POST /login`.
+/// Audits a refused sign-in.
+pub(crate) async fn audit_failure(
+    state: &AppState,
+    ctx: &Ctx,
+    account: Option<&AccountId>,
+    reason: &str,
+) -> WebResult<()> {
+    audit::record(
+        state,
+        ctx,
+        Entry {
+            account_id: account,
+            actor_role: "anonymous",
+            patient_id: None,
+            action: "login",
+            object_type: "session",
+            object_id: None,
+            outcome: Outcome::Failure,
+            reason: Some(reason),
+            detail: None,
+        },
+    )
+    .await
+}
+
+/// The throttle's answer for a sign-in by `email` from this request's
+/// address: `Some(429)` when either limit is reached (and audited).
+pub(crate) async fn throttled(
+    state: &AppState,
+    ctx: &Ctx,
+    email: &str,
+    now: jiff::Timestamp,
+) -> WebResult<Option<Response>> {
+    let addr = ctx.client_addr.clone().unwrap_or_default();
+    for (kind, key) in [
+        (throttle::Kind::SignInAccount, email),
+        (throttle::Kind::SignInAddress, addr.as_str()),
+    ] {
+        if let Err(retry) = throttle::check(state, kind, key, now).await? {
+            audit_failure(state, ctx, None, "throttled").await?;
+            return Ok(Some(retry.into_response()));
+        }
+    }
+    Ok(None)
+}
+
+/// Counts a failed sign-in by `email` from this request's address.
+pub(crate) async fn count_failure(
+    state: &AppState,
+    ctx: &Ctx,
+    email: &str,
+    now: jiff::Timestamp,
+) -> WebResult<()> {
+    let addr = ctx.client_addr.clone().unwrap_or_default();
+    throttle::fail(state, throttle::Kind::SignInAccount, email, now).await?;
+    throttle::fail(state, throttle::Kind::SignInAddress, &addr, now).await
+}
+
+/// `POST /login`: checks the password; then either starts the session, or,
+/// for an account with a second factor, asks for the code first
+/// (`/login/code`), without a session until the code is right.
 pub(crate) async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -113,8 +196,12 @@ pub(crate) async fn login(
     let Form(form) = form?;
     ctx.check_csrf(&form.csrf)?;
     let store = state.store();
+    let now = state.clock().now();
 
     let email = normalize_email(&form.email);
+    if let Some(resp) = throttled(&state, &ctx, &email, now).await? {
+        return Ok(resp);
+    }
     let plausible = !email.is_empty() && email.len() <= MAX_EMAIL;
     let found = if plausible {
         store.account_by_email(&email).await?
@@ -148,27 +235,54 @@ pub(crate) async fn login(
     let account = match outcome {
         Ok(a) => a,
         Err((account, reason)) => {
-            audit::record(
+            count_failure(&state, &ctx, &email, now).await?;
+            audit_failure(&state, &ctx, account.map(|a| &a.id), reason).await?;
+            let html = login_page(
                 &state,
                 &ctx,
-                Entry {
-                    account_id: account.map(|a| &a.id),
-                    actor_role: "anonymous",
-                    patient_id: None,
-                    action: "login",
-                    object_type: "session",
-                    object_id: None,
-                    outcome: Outcome::Failure,
-                    reason: Some(reason),
-                    detail: None,
-                },
-            )
-            .await?;
-            let html = login_page(&state, &ctx, &form.email, true, &form.next)?;
+                &form.email,
+                Some(Failure::Credentials),
+                None,
+                &form.next,
+            )?;
             return Ok(Html(html).into_response());
         }
     };
 
+    let security = store.account_security(&account.id).await?;
+    if security
+        .temporary_password_until
+        .is_some_and(|until| now >= until)
+    {
+        audit_failure(&state, &ctx, Some(&account.id), "temporary-password-expired").await?;
+        let html = login_page(
+            &state,
+            &ctx,
+            &form.email,
+            Some(Failure::TemporaryPasswordExpired),
+            None,
+            &form.next,
+        )?;
+        return Ok(Html(html).into_response());
+    }
+    if security.has_second_factor() {
+        return crate::account::ask_for_code(&state, account, &form.next, now).await;
+    }
+    start_session(&state, &ctx, account, &form.next, None).await
+}
+
+/// Starts a session for `account` (a new random token: a session id planted
+/// before sign-in is never promoted), ends the request's old session, audits
+/// the sign-in and sends the user on to `next`. `second_factor`: how the
+/// second factor was proven, if it was (`totp`, `recovery-code`).
+pub(crate) async fn start_session(
+    state: &AppState,
+    ctx: &Ctx,
+    account: &Account,
+    next: &str,
+    second_factor: Option<&str>,
+) -> WebResult<Response> {
+    let store = state.store();
     let now = state.clock().now();
     let lifetime = state.config().session_lifetime;
     let token = auth::random_token();
@@ -199,8 +313,8 @@ pub(crate) async fn login(
     };
     let role = audit::role_of(&actor, None, &relationships);
     audit::record(
-        &state,
-        &ctx,
+        state,
+        ctx,
         Entry {
             account_id: Some(&account.id),
             actor_role: &role,
@@ -210,7 +324,7 @@ pub(crate) async fn login(
             object_id: None,
             outcome: Outcome::Success,
             reason: None,
-            detail: None,
+            detail: second_factor.map(|f| format!("{{\"second_factor\":\"{f}\"}}")),
         },
     )
     .await?;
@@ -221,13 +335,22 @@ pub(crate) async fn login(
         Some(lifetime.as_secs()),
         state.config().secure_cookies,
     );
-    let target = safe_local_path(&form.next);
-    let target = if target.starts_with("/login") {
+    let target = safe_local_path(next);
+    let target = if target.starts_with("/login") || target.starts_with("/password/") {
         "/"
     } else {
         target
     };
-    Ok(([(SET_COOKIE, cookie)], Redirect::to(target)).into_response())
+    let mut resp = ([(SET_COOKIE, cookie)], Redirect::to(target)).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&auth::set_cookie(
+        crate::account::CHALLENGE_COOKIE,
+        "",
+        Some(0),
+        state.config().secure_cookies,
+    )) {
+        resp.headers_mut().append(SET_COOKIE, v);
+    }
+    Ok(resp)
 }
 
 /// `POST /logout`: ends the session (and says so in the audit trail).

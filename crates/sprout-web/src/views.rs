@@ -122,6 +122,10 @@ pub(crate) struct LoginPage<'a> {
     pub c: Chrome<'a>,
     pub email: String,
     pub error: bool,
+    /// The error's words (the same for every failed password).
+    pub failure: String,
+    /// A notice above the form (password changed, signed out for inactivity).
+    pub notice: Option<String>,
     pub next: String,
 }
 

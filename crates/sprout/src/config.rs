@@ -38,6 +38,59 @@ pub struct FileConfig {
     /// list, by category (`mental-health = ["loinc:89204-2", "icd10cm:F90"]`).
     #[serde(default)]
     pub sensitivity: Option<toml::Table>,
+    /// `[security]`: session timeouts, trusted reverse proxies, the TOTP issuer.
+    #[serde(default)]
+    pub security: SecuritySection,
+}
+
+/// `[security]` settings (account security, issue 4). Every one is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySection {
+    /// Minutes without a request after which a family session ends (default 30).
+    pub family_idle_minutes: Option<u32>,
+    /// Minutes without a request after which a staff session ends (default 15).
+    pub staff_idle_minutes: Option<u32>,
+    /// Reverse proxies (IP addresses) whose `X-Forwarded-For` is believed for
+    /// the client's address (throttling and the audit trail). Default: none.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
+    /// The name authenticator apps show for this portal (default: the
+    /// practice's name).
+    pub totp_issuer: Option<String>,
+}
+
+impl SecuritySection {
+    /// The web layer's settings for this section.
+    ///
+    /// # Errors
+    /// A trusted proxy that is not an IP address, or an idle time of 0 or
+    /// more than 12 hours.
+    pub fn web(&self) -> anyhow::Result<sprout_web::SecurityConfig> {
+        let mut c = sprout_web::SecurityConfig::default();
+        for (name, value, target) in [
+            ("family_idle_minutes", self.family_idle_minutes, &mut c.family_idle),
+            ("staff_idle_minutes", self.staff_idle_minutes, &mut c.staff_idle),
+        ] {
+            if let Some(m) = value {
+                if m == 0 || m > 12 * 60 {
+                    bail!("[security] {name} must be from 1 to 720 minutes, not {m}");
+                }
+                *target = jiff::SignedDuration::from_mins(i64::from(m));
+            }
+        }
+        c.trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .map(|p| {
+                p.trim().parse::<std::net::IpAddr>().with_context(|| {
+                    format!("[security] trusted_proxies: `{p}` is not an IP address")
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        c.totp_issuer = self.totp_issuer.clone();
+        Ok(c)
+    }
 }
 
 /// `[practice]` settings.

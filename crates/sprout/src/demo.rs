@@ -23,6 +23,10 @@ pub struct Login {
     pub email: String,
     /// Password.
     pub password: String,
+    /// The TOTP shared secret (RFC 6238, base32) of a login with a second
+    /// factor (every staff login), so tests and scripts can compute the code;
+    /// `null` when the login has none.
+    pub totp_secret: Option<String>,
     /// Whom this login may see today.
     pub patients: Vec<LoginPatient>,
 }
@@ -71,7 +75,9 @@ pub async fn seed(
                 let mut ids: Vec<_> = rels.iter().map(|r| r.patient_id.clone()).collect();
                 ids.extend(acc.patient_id.clone());
                 let patients = store.patients(&ids).await?;
-                logins.push(login_for(a, &patients, &rels, policy, today));
+                let mut login = login_for(a, &patients, &rels, policy, today);
+                login.totp_secret = store.account_security(&acc.id).await?.totp_secret;
+                logins.push(login);
             }
         }
         write_accounts_json(accounts_json, &logins)?;
@@ -107,9 +113,17 @@ pub async fn seed(
             accounts.extend(fam.accounts);
             rels.extend(fam.relationships);
         }
+        // Staff come with a second factor enrolled (staff must have one).
+        let staff_secrets: Vec<String> = if done == 0 {
+            staff.iter().map(|_| sprout_web::new_totp_secret()).collect()
+        } else {
+            Vec::new()
+        };
         if done == 0 {
-            for a in &staff {
-                logins.insert(0, login_for(a, &[], &[], policy, today));
+            for (a, secret) in staff.iter().zip(&staff_secrets) {
+                let mut login = login_for(a, &[], &[], policy, today);
+                login.totp_secret = Some(secret.clone());
+                logins.insert(0, login);
             }
         }
         patient_count += batch.patients.len();
@@ -133,6 +147,13 @@ pub async fn seed(
             .seed_batch(&batch, &new_accounts, &rels)
             .await
             .context("writing demo families")?;
+        let now = jiff::Timestamp::now();
+        for (a, secret) in staff.iter().zip(&staff_secrets) {
+            store
+                .enroll_totp(&a.id, secret, &[], now)
+                .await
+                .context("enrolling the demo staff's second factor")?;
+        }
         done += n;
         if families >= 1000 && done % 1000 < CHUNK {
             eprintln!("  {done} of {families} families written");
@@ -192,6 +213,7 @@ fn login_for(
         role: a.role.code().to_owned(),
         email: a.email.clone(),
         password: DEMO_PASSWORD.to_owned(),
+        totp_secret: None,
         patients: visible,
     }
 }
@@ -217,6 +239,18 @@ pub fn print_logins(logins: &[Login], listen: &str) {
                 who.join(", ")
             ));
             shown += 1;
+        }
+    }
+    if logins.iter().any(|l| l.totp_secret.is_some()) {
+        out.push_str(
+            "\nStaff sign in with a code from an authenticator app (RFC 6238 TOTP); add these keys to one:\n",
+        );
+        for l in logins.iter().filter(|l| l.totp_secret.is_some()) {
+            out.push_str(&format!(
+                "  {:<34} {}\n",
+                l.email,
+                l.totp_secret.as_deref().unwrap_or_default()
+            ));
         }
     }
     if logins.len() > shown {

@@ -308,6 +308,7 @@ fn resolve(db: &DbArgs) -> anyhow::Result<Resolved> {
     file.access_policy()?;
     file.release_rules()?;
     file.code_list()?;
+    file.security.web()?;
     Ok(Resolved { file, database_url })
 }
 
@@ -332,6 +333,7 @@ fn web_config(file: &FileConfig) -> anyhow::Result<sprout_web::WebConfig> {
         practice_address: file.practice.address.clone(),
         policy: file.access_policy()?,
         release: file.release_rules()?,
+        security: file.security.web()?,
         ..defaults
     })
 }

@@ -27,6 +27,10 @@ pub const PARENT_EMAIL: &str = "maria@example.com";
 pub const OTHER_PARENT_EMAIL: &str = "sam@example.com";
 pub const NURSE_EMAIL: &str = "nurse@example.com";
 pub const ADMIN_EMAIL: &str = "admin@example.com";
+/// The TOTP secret (RFC 6238, base32) of every staff account the fixture
+/// creates: staff must have a second factor, and [`Browser::sign_in`] types
+/// the code for them.
+pub const STAFF_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 /// A running server and handles on its store and clock.
 pub struct App {
@@ -320,7 +324,18 @@ async fn account(store: &dyn Store, email: &str, name: &str, role: Option<StaffR
         })
         .await
         .unwrap();
+    if role.is_some() {
+        enroll_staff_totp(store, &id).await;
+    }
     id
+}
+
+/// Gives a staff account the fixture's second factor ([`STAFF_TOTP_SECRET`]).
+async fn enroll_staff_totp(store: &dyn Store, id: &AccountId) {
+    store
+        .enroll_totp(id, STAFF_TOTP_SECRET, &[], jiff::Timestamp::now())
+        .await
+        .unwrap();
 }
 
 /// Starts a fresh server: Maria is the parent of Ana and Ben; Sam of Cara; a
@@ -433,6 +448,9 @@ impl Page {
 pub struct Browser {
     pub client: reqwest::Client,
     pub base: String,
+    /// The app's store and clock, so [`Browser::sign_in`] can type a TOTP code.
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<FixedClock>,
 }
 
 impl Browser {
@@ -449,6 +467,8 @@ impl Browser {
                 .build()
                 .unwrap(),
             base: app.base.clone(),
+            store: app.store.clone(),
+            clock: app.clock.clone(),
         }
     }
 
@@ -486,7 +506,12 @@ impl Browser {
         .await
     }
 
-    /// Signs in; panics unless the server redirects (success).
+    /// Signs in; panics unless the server redirects (success). For an
+    /// account with a second factor (every fixture staff account), it then
+    /// types the current TOTP code of the account's stored secret, as an
+    /// authenticator app would; a code is never used twice, so when this
+    /// step's code was used already it takes the next step's (accepted for
+    /// clock drift), moving the app's clock on when even that was used.
     pub async fn sign_in(&self, email: &str, password: &str) -> Page {
         let form = self.get("/login").await;
         let csrf = form.csrf();
@@ -502,7 +527,48 @@ impl Browser {
             "sign-in failed: {}",
             page.body
         );
+        if page.location() != Some("/login/code") {
+            return page;
+        }
+        let code = self.next_totp_code(email).await;
+        let form = self.get("/login/code").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+        let page = self
+            .post(
+                "/login/code",
+                &[("code", code.as_str()), ("csrf", &form.csrf())],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "second sign-in step failed: {}",
+            page.body
+        );
         page
+    }
+
+    /// A TOTP code of `email`'s account that the server will accept now.
+    pub async fn next_totp_code(&self, email: &str) -> String {
+        let (account, _) = self
+            .store
+            .account_by_email(email)
+            .await
+            .unwrap()
+            .expect("account");
+        let sec = self.store.account_security(&account.id).await.unwrap();
+        let secret = sec.totp_secret.expect("account has a second factor");
+        let current = sprout_web::totp_step_of(self.clock.now());
+        let step = match sec.totp_last_step {
+            Some(last) if last >= current => last + 1,
+            _ => current,
+        };
+        if step > current + 1 {
+            self.clock.advance(jiff::SignedDuration::from_secs(
+                (step - current - 1) * 30,
+            ));
+        }
+        sprout_web::totp_code_at_step(&secret, step).expect("base32 secret")
     }
 }
 
@@ -529,7 +595,8 @@ pub fn new_patient_id() -> PatientId {
 }
 
 /// Creates an active account (staff when `role`, a patient's own login when
-/// `patient`), with the fixture's password.
+/// `patient`), with the fixture's password; staff get the fixture's second
+/// factor ([`STAFF_TOTP_SECRET`]).
 pub async fn add_account(
     app: &App,
     email: &str,
@@ -550,6 +617,9 @@ pub async fn add_account(
         })
         .await
         .unwrap();
+    if role.is_some() {
+        enroll_staff_totp(app.store.as_ref(), &id).await;
+    }
     id
 }
 
