@@ -168,9 +168,7 @@ pub fn check_new_password(
         | Some(Warning::NamesAndSurnamesByThemselvesAreEasyToGuess)
         | Some(Warning::CommonNamesAndSurnamesAreEasyToGuess) => PasswordProblem::CommonWords,
         Some(Warning::RepeatsLikeAaaAreEasyToGuess)
-        | Some(Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess) => {
-            PasswordProblem::Repeated
-        }
+        | Some(Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess) => PasswordProblem::Repeated,
         Some(Warning::StraightRowsOfKeysAreEasyToGuess)
         | Some(Warning::ShortKeyboardPatternsAreEasyToGuess)
         | Some(Warning::SequencesLikeAbcAreEasyToGuess) => PasswordProblem::Pattern,

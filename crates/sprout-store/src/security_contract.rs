@@ -71,7 +71,10 @@ pub async fn totp_and_recovery_codes(store: &dyn Store) {
     assert_eq!(store.recovery_codes_left(&a).await.unwrap(), 3);
 
     assert!(store.use_totp_step(&a, 100).await.unwrap());
-    assert!(!store.use_totp_step(&a, 100).await.unwrap(), "same step twice");
+    assert!(
+        !store.use_totp_step(&a, 100).await.unwrap(),
+        "same step twice"
+    );
     assert!(!store.use_totp_step(&a, 99).await.unwrap(), "earlier step");
     assert!(store.use_totp_step(&a, 101).await.unwrap());
     assert_eq!(
@@ -135,7 +138,9 @@ async fn join_all<F: std::future::Future>(futs: impl IntoIterator<Item = F>) -> 
         }
     })
     .await;
-    out.into_iter().map(|o| o.expect("polled to completion")).collect()
+    out.into_iter()
+        .map(|o| o.expect("polled to completion"))
+        .collect()
 }
 
 /// Passwords: a change replaces the hash, records the time, sets or clears a
@@ -175,8 +180,14 @@ pub async fn passwords_and_reset_links(store: &dyn Store) {
 
     let later = t("2026-03-02T10:40:00Z");
     assert!(store.use_password_reset("r1", later).await.unwrap());
-    assert!(!store.use_password_reset("r1", later).await.unwrap(), "reuse");
-    assert!(!store.use_password_reset("r3", later).await.unwrap(), "expired");
+    assert!(
+        !store.use_password_reset("r1", later).await.unwrap(),
+        "reuse"
+    );
+    assert!(
+        !store.use_password_reset("r3", later).await.unwrap(),
+        "expired"
+    );
     assert!(!store.use_password_reset("zz", later).await.unwrap());
     assert_eq!(
         store.password_reset("r1").await.unwrap().unwrap().used_at,
@@ -279,18 +290,21 @@ pub async fn session_activity(store: &dyn Store) {
         })
     );
     // The session row itself is unchanged by activity.
-    assert_eq!(
-        store.session("s1").await.unwrap(),
-        Some(session(&a, "s1"))
-    );
+    assert_eq!(store.session("s1").await.unwrap(), Some(session(&a, "s1")));
 
     assert_eq!(
-        store.delete_sessions_of_account(&a, Some("s2")).await.unwrap(),
+        store
+            .delete_sessions_of_account(&a, Some("s2"))
+            .await
+            .unwrap(),
         2
     );
     assert!(store.session("s1").await.unwrap().is_none());
     assert!(store.session("s2").await.unwrap().is_some());
-    assert!(store.session("s4").await.unwrap().is_some(), "other account");
+    assert!(
+        store.session("s4").await.unwrap().is_some(),
+        "other account"
+    );
     assert_eq!(store.delete_sessions_of_account(&a, None).await.unwrap(), 1);
     assert!(store.session("s2").await.unwrap().is_none());
 }

@@ -44,13 +44,19 @@ const MAX_FORM_PASSWORD: usize = 4096;
 /// The routes of this module.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/login/code", get(code_form).post(code_submit))
-        .route("/account", get(overview))
-        .route("/account/password", get(password_form).post(password_submit))
-        .route("/account/two-factor", get(two_factor_form).post(two_factor_submit))
-        .route("/account/two-factor/remove", post(two_factor_remove))
-        .route("/account/confirm", get(confirm_form).post(confirm_submit))
         .route("/account/deactivate", post(deactivate))
+        .route("/account/two-factor/remove", post(two_factor_remove))
+        .route("/login/code", get(code_form).post(code_submit))
+        .route(
+            "/account/password",
+            get(password_form).post(password_submit),
+        )
+        .route(
+            "/account/two-factor",
+            get(two_factor_form).post(two_factor_submit),
+        )
+        .route("/account/confirm", get(confirm_form).post(confirm_submit))
+        .route("/account", get(overview))
 }
 
 // ---------------------------------------------------------------------------
@@ -179,7 +185,7 @@ pub(crate) fn login_notice(state: &AppState, ctx: &Ctx, code: &str) -> Option<St
 // The second sign-in step
 
 #[derive(Template)]
-#[template(path = "security/code.html")]
+#[template(path = "security_code.html")]
 struct CodePage<'a> {
     c: Chrome<'a>,
     error: Option<String>,
@@ -248,7 +254,13 @@ async fn pending(
 fn code_page(state: &AppState, ctx: &Ctx, error: Option<String>) -> WebResult<Response> {
     let t = state.i18n().tr(ctx.locale);
     Ok(Html(views::render(&CodePage {
-        c: Chrome::new(state, t, t.get("security-code-title"), Some(ctx), Some("/login")),
+        c: Chrome::new(
+            state,
+            t,
+            t.get("security-code-title"),
+            Some(ctx),
+            Some("/login"),
+        ),
         error,
     })?)
     .into_response())
@@ -324,7 +336,7 @@ async fn code_submit(
 // The account page
 
 #[derive(Template)]
-#[template(path = "security/account.html")]
+#[template(path = "security_account.html")]
 struct AccountPage<'a> {
     c: Chrome<'a>,
     notice: Option<String>,
@@ -387,7 +399,7 @@ async fn overview(
 // Changing the password
 
 #[derive(Template)]
-#[template(path = "security/password.html")]
+#[template(path = "security_password.html")]
 struct PasswordPage<'a> {
     c: Chrome<'a>,
     forced: bool,
@@ -500,7 +512,7 @@ async fn password_submit(
 // The second factor
 
 #[derive(Template)]
-#[template(path = "security/two_factor.html")]
+#[template(path = "security_two_factor.html")]
 struct TwoFactorPage<'a> {
     c: Chrome<'a>,
     required: bool,
@@ -513,7 +525,7 @@ struct TwoFactorPage<'a> {
 }
 
 #[derive(Template)]
-#[template(path = "security/recovery_codes.html")]
+#[template(path = "security_recovery_codes.html")]
 struct RecoveryCodesPage<'a> {
     c: Chrome<'a>,
     codes: Vec<String>,
@@ -546,7 +558,13 @@ fn two_factor_page(
     let t = state.i18n().tr(ctx.locale);
     let uri = totp::otpauth_uri(&secret, &issuer(state), &user.account.email);
     let page = TwoFactorPage {
-        c: Chrome::new(state, t, t.get("security-two-factor-title"), Some(ctx), None),
+        c: Chrome::new(
+            state,
+            t,
+            t.get("security-two-factor-title"),
+            Some(ctx),
+            None,
+        ),
         required: user.facts.gate == Some(Gate::EnrollSecondFactor),
         replacing: user.facts.security.has_second_factor(),
         secret_grouped: totp::grouped(&secret),
@@ -608,7 +626,9 @@ async fn two_factor_submit(
     let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_code_hash(c)).collect();
     let store = state.store();
     let account = &user.account;
-    store.enroll_totp(&account.id, &secret, &hashes, now).await?;
+    store
+        .enroll_totp(&account.id, &secret, &hashes, now)
+        .await?;
     // The code just typed is used up: it cannot sign anybody in.
     store.use_totp_step(&account.id, step).await?;
     store
@@ -696,7 +716,7 @@ async fn two_factor_remove(
 // Confirming the password (re-authentication)
 
 #[derive(Template)]
-#[template(path = "security/confirm.html")]
+#[template(path = "security_confirm.html")]
 struct ConfirmPage<'a> {
     c: Chrome<'a>,
     next: String,
@@ -759,7 +779,12 @@ async fn confirm_submit(
     if !password_matches(&state, &account.id, &form.password).await? {
         signin::count_failure(&state, &ctx, &account.email, now).await?;
         let t = state.i18n().tr(ctx.locale);
-        return confirm_page(&state, &ctx, &form.next, Some(t.get("security-current-wrong")));
+        return confirm_page(
+            &state,
+            &ctx,
+            &form.next,
+            Some(t.get("security-current-wrong")),
+        );
     }
     state
         .store()
@@ -797,8 +822,14 @@ async fn deactivate(
         return account_page(&state, &ctx, &user, None, Some(e)).await;
     }
     let role = actor_role(&state, &user).await?;
-    deactivate_account(&state, &ctx, Some((&account.id, &role)), &account.id, "deactivated-by-user")
-        .await?;
+    deactivate_account(
+        &state,
+        &ctx,
+        Some((&account.id, &role)),
+        &account.id,
+        "deactivated-by-user",
+    )
+    .await?;
     let cookie = auth::set_cookie(
         crate::auth::SESSION_COOKIE,
         "",

@@ -50,7 +50,9 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::WebError;
 pub use i18n::Locale;
 pub use security::SecurityConfig;
-pub use totp::{code_at_step as totp_code_at_step, new_secret as new_totp_secret, step_of as totp_step_of};
+pub use totp::{
+    code_at_step as totp_code_at_step, new_secret as new_totp_secret, step_of as totp_step_of,
+};
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;

@@ -39,18 +39,21 @@ use sprout_store::{normalize_email, NewEmail};
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/password/forgot", get(forgot_form).post(forgot_submit))
-        .route("/password/reset/{token}", get(reset_form).post(reset_submit))
+        .route(
+            "/password/reset/{token}",
+            get(reset_form).post(reset_submit),
+        )
 }
 
 #[derive(Template)]
-#[template(path = "security/forgot.html")]
+#[template(path = "security_forgot.html")]
 struct ForgotPage<'a> {
     c: Chrome<'a>,
     email: String,
 }
 
 #[derive(Template)]
-#[template(path = "security/message.html")]
+#[template(path = "security_message.html")]
 struct MessagePage<'a> {
     c: Chrome<'a>,
     heading: String,
@@ -60,7 +63,7 @@ struct MessagePage<'a> {
 }
 
 #[derive(Template)]
-#[template(path = "security/reset.html")]
+#[template(path = "security_reset.html")]
 struct ResetPage<'a> {
     c: Chrome<'a>,
     action: String,
@@ -265,7 +268,13 @@ async fn live_reset(state: &AppState, token: &str) -> WebResult<Option<(Password
 fn dead_link(state: &AppState, ctx: &Ctx) -> WebResult<Response> {
     let t = state.i18n().tr(ctx.locale);
     let page = MessagePage {
-        c: Chrome::new(state, t, t.get("security-reset-title"), Some(ctx), Some("/")),
+        c: Chrome::new(
+            state,
+            t,
+            t.get("security-reset-title"),
+            Some(ctx),
+            Some("/"),
+        ),
         heading: t.get("security-reset-dead-title"),
         body: t.get("security-reset-dead-body"),
         link_href: "/password/forgot",
@@ -284,7 +293,13 @@ fn reset_page(
     let t = state.i18n().tr(ctx.locale);
     let min = sprout_domain::password::min_len(has_second_factor);
     let page = ResetPage {
-        c: Chrome::new(state, t, t.get("security-reset-title"), Some(ctx), Some("/")),
+        c: Chrome::new(
+            state,
+            t,
+            t.get("security-reset-title"),
+            Some(ctx),
+            Some("/"),
+        ),
         action: format!("/password/reset/{token}"),
         rule: t.with("security-password-rule", &[("min", Arg::Num(min as i64))]),
         error,
@@ -327,11 +342,20 @@ async fn reset_submit(
         return dead_link(&state, &ctx);
     };
     let store = state.store();
-    let has_2fa = store.account_security(&account.id).await?.has_second_factor();
+    let has_2fa = store
+        .account_security(&account.id)
+        .await?
+        .has_second_factor();
     let new_password: String = form.new_password.chars().take(4096).collect();
     if let Err(problem) = check_password(&new_password, has_2fa, user_inputs(&account)).await? {
         let t = state.i18n().tr(ctx.locale);
-        return reset_page(&state, &ctx, &token, has_2fa, Some(problem_text(&t, problem)));
+        return reset_page(
+            &state,
+            &ctx,
+            &token,
+            has_2fa,
+            Some(problem_text(&t, problem)),
+        );
     }
     let hash = hash_off_runtime(new_password).await?;
     let now = state.clock().now();
@@ -372,7 +396,10 @@ mod tests {
         assert_eq!(link_base(None, &h), "http://localhost:9000");
         h.insert(header::HOST, HeaderValue::from_static("[::1]:9000"));
         assert_eq!(link_base(None, &h), "http://[::1]:9000");
-        h.insert(header::HOST, HeaderValue::from_static("localhost.evil.example"));
+        h.insert(
+            header::HOST,
+            HeaderValue::from_static("localhost.evil.example"),
+        );
         assert_eq!(link_base(None, &h), "http://localhost");
     }
 }

@@ -132,8 +132,7 @@ pub(crate) async fn check_session(
     let security = store.account_security(&account.id).await?;
     let gate = if security.temporary_password_until.is_some() {
         Some(Gate::ChangePassword)
-    } else if rules::second_factor_required(account.staff_role) && !security.has_second_factor()
-    {
+    } else if rules::second_factor_required(account.staff_role) && !security.has_second_factor() {
         Some(Gate::EnrollSecondFactor)
     } else {
         None

@@ -20,8 +20,8 @@ use axum::extract::{Form, Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use sprout_domain::people::AccountStatus;
 use sprout_domain::people::Account;
+use sprout_domain::people::AccountStatus;
 use sprout_domain::AccountId;
 use sprout_store::{normalize_email, Session};
 
@@ -254,7 +254,13 @@ pub(crate) async fn login(
         .temporary_password_until
         .is_some_and(|until| now >= until)
     {
-        audit_failure(&state, &ctx, Some(&account.id), "temporary-password-expired").await?;
+        audit_failure(
+            &state,
+            &ctx,
+            Some(&account.id),
+            "temporary-password-expired",
+        )
+        .await?;
         let html = login_page(
             &state,
             &ctx,

@@ -33,12 +33,12 @@ use sprout_store::normalize_email;
 /// The routes of this module.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/staff/accounts", get(page))
         .route("/staff/accounts/{id}/{action}", post(act))
+        .route("/staff/accounts", get(page))
 }
 
 #[derive(Template)]
-#[template(path = "security/staff_accounts.html")]
+#[template(path = "security_staff_accounts.html")]
 struct StaffAccountsPage<'a> {
     c: Chrome<'a>,
     email: String,
@@ -61,7 +61,7 @@ struct Found {
 }
 
 #[derive(Template)]
-#[template(path = "security/letter.html")]
+#[template(path = "security_letter.html")]
 struct LetterPage<'a> {
     c: Chrome<'a>,
     practice: String,

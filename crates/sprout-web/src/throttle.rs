@@ -161,7 +161,11 @@ fn window(limit: Limit, now: Timestamp) -> (Timestamp, u64) {
 
 /// The stored form of a key: SHA-256, so no email or address is kept.
 fn key_hash(kind: Kind, key: &str) -> String {
-    auth::token_hash(&format!("{}\u{0}{}", kind.code(), key.trim().to_lowercase()))
+    auth::token_hash(&format!(
+        "{}\u{0}{}",
+        kind.code(),
+        key.trim().to_lowercase()
+    ))
 }
 
 /// Whether another attempt of `kind` by `key` is allowed at `now`, without
@@ -201,7 +205,9 @@ pub async fn fail(state: &AppState, kind: Kind, key: &str, now: Timestamp) -> We
         .await?;
     if n == 1 {
         // A new window: clear windows that ended long ago.
-        let before = now.saturating_sub(SignedDuration::from_hours(24)).unwrap_or(now);
+        let before = now
+            .saturating_sub(SignedDuration::from_hours(24))
+            .unwrap_or(now);
         if let Err(e) = state.store().delete_stale_security_rows(before).await {
             tracing::warn!(error = %e, "could not delete stale throttle rows");
         }

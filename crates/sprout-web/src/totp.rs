@@ -52,7 +52,10 @@ pub fn step_of(now: Timestamp) -> i64 {
 /// secret that is not base32 of at least 128 bits.
 pub fn code_at_step(secret: &str, step: i64) -> Option<String> {
     let t = totp(secret)?;
-    Some(t.generate(u64::try_from(step).ok()? * STEP as u64).to_string())
+    Some(
+        t.generate(u64::try_from(step).ok()? * STEP as u64)
+            .to_string(),
+    )
 }
 
 /// The step (current, previous or next: RFC 6238's recommended one step of

@@ -34,7 +34,21 @@ const READING_ROUTES: [&str; 15] = [
 /// GET routes that read no patient data (besides `/static/...` files), or
 /// read many patients' at once: the release queue is one `read` of
 /// `release-queue` without a patient (tested in `results.rs`).
-const OTHER_GET_ROUTES: [&str; 4] = ["/", "/login", "/healthz", "/release-queue"];
+const OTHER_GET_ROUTES: [&str; 12] = [
+    "/",
+    "/login",
+    "/healthz",
+    "/release-queue",
+    // Account security: the user's own account and the staff's account pages.
+    "/login/code",
+    "/account",
+    "/account/password",
+    "/account/two-factor",
+    "/account/confirm",
+    "/password/forgot",
+    "/password/reset/{token}",
+    "/staff/accounts",
+];
 
 /// The routes `src/` declares: (path template, has a GET handler).
 fn declared_routes() -> Vec<(String, bool)> {

@@ -12,7 +12,7 @@ use jiff::SignedDuration;
 use reqwest::StatusCode;
 use sprout_domain::people::{AccountStatus, StaffRole};
 use sprout_store::NewAccount;
-use sprout_web::WebConfig;
+use sprout_web::{Clock, WebConfig};
 use std::time::{Duration, Instant};
 
 const DESK_EMAIL: &str = "desk@example.com";
@@ -67,7 +67,11 @@ async fn password_rules_are_nists() {
     // The page explains the rule: 15 characters without a second factor.
     let form = b.get("/account/password").await;
     assert_eq!(form.status, StatusCode::OK);
-    assert!(form.body.contains("At least 15 characters"), "{}", form.body);
+    assert!(
+        form.body.contains("At least 15 characters"),
+        "{}",
+        form.body
+    );
     assert!(!form.body.contains("onpaste"), "paste is allowed");
 
     // Wrong current password: refused (and it is re-authentication).
@@ -82,11 +86,11 @@ async fn password_rules_are_nists() {
         ("vq7#Lm2!xR9@kd", "Use at least 15 characters."),
         (
             "passwordpassword",
-            "Repeated letters or patterns, like &quot;aaaa&quot; or &quot;abcabc&quot;, are easy to guess.",
+            "Repeated letters or patterns, like &#34;aaaa&#34; or &#34;abcabc&#34;, are easy to guess.",
         ),
         (
             "abcdefghijklmnopq",
-            "Sequences and keyboard rows, like &quot;abcd&quot;, &quot;1234&quot; or &quot;qwerty&quot;, are easy to guess.",
+            "Sequences and keyboard rows, like &#34;abcd&#34;, &#34;1234&#34; or &#34;qwerty&#34;, are easy to guess.",
         ),
         (
             "1234567890123456",
@@ -267,7 +271,9 @@ async fn staff_must_enrol_a_second_factor_before_seeing_patients() {
     }
     // No patient page was read: nothing of Ana's was audited as seen.
     assert!(audit(&app, Some("read"), Some(&app.ana)).await.is_empty());
-    let found = b.submit("/account/two-factor", "/find", &[("mrn", "MRN-ANA")]).await;
+    let found = b
+        .submit("/account/two-factor", "/find", &[("mrn", "MRN-ANA")])
+        .await;
     assert_eq!(found.location(), Some("/account/two-factor"));
 
     let page = b.get("/account/two-factor").await;
@@ -297,7 +303,11 @@ async fn staff_must_enrol_a_second_factor_before_seeing_patients() {
         )
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-    assert_eq!(done.body.matches("<li><code>").count(), 10, "recovery codes");
+    assert_eq!(
+        done.body.matches("<li><code>").count(),
+        10,
+        "recovery codes"
+    );
     assert_eq!(
         b.get(&format!("/patients/{}", app.ana)).await.status,
         StatusCode::OK
@@ -341,7 +351,9 @@ async fn staff_must_enrol_a_second_factor_before_seeing_patients() {
             &[("password", PASSWORD)],
         )
         .await;
-    assert!(off.body.contains("Staff accounts must keep two-step sign-in"));
+    assert!(off
+        .body
+        .contains("Staff accounts must keep two-step sign-in"));
     assert!(app
         .store
         .account_security(&id)
@@ -387,7 +399,11 @@ async fn a_totp_code_works_once() {
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     assert_eq!(first.location(), Some("/"));
     let second = try_code(code.clone()).await;
-    assert_eq!(second.status, StatusCode::OK, "the same code again is refused");
+    assert_eq!(
+        second.status,
+        StatusCode::OK,
+        "the same code again is refused"
+    );
     assert_eq!(
         text_of(&second.body, "code-error").as_deref(),
         Some("That code did not work. Codes change every 30 seconds and each can be used once; enter the newest one.")
@@ -398,8 +414,10 @@ async fn a_totp_code_works_once() {
         assert_eq!(try_code(older).await.status, StatusCode::OK);
     }
     let failures = audit(&app, Some("login"), None).await;
-    assert!(failures.iter().any(|e| e.account_id.as_ref() == Some(&nurse.id)
-        && e.reason.as_deref() == Some("bad-second-factor")));
+    assert!(failures
+        .iter()
+        .any(|e| e.account_id.as_ref() == Some(&nurse.id)
+            && e.reason.as_deref() == Some("bad-second-factor")));
     // The next step's code (clock drift) is fine, once.
     let next = sprout_web::totp_code_at_step(STAFF_TOTP_SECRET, step + 1).unwrap();
     assert_eq!(try_code(next.clone()).await.status, StatusCode::SEE_OTHER);
@@ -423,8 +441,8 @@ async fn families_may_turn_on_two_step_sign_in_with_recovery_codes() {
         let i = page.body.find(m).unwrap() + m.len();
         page.body[i..i + 32].to_owned()
     };
-    let code = sprout_web::totp_code_at_step(&secret, sprout_web::totp_step_of(app.clock.now()))
-        .unwrap();
+    let code =
+        sprout_web::totp_code_at_step(&secret, sprout_web::totp_step_of(app.clock.now())).unwrap();
     let done = b
         .post(
             "/account/two-factor",
@@ -468,7 +486,11 @@ async fn families_may_turn_on_two_step_sign_in_with_recovery_codes() {
     );
     assert_eq!(sign_in_with(typed).await.status, StatusCode::OK);
     let acct = b.get("/account").await;
-    assert!(acct.body.contains("Unused recovery codes: 9"), "{}", acct.body);
+    assert!(
+        acct.body.contains("Unused recovery codes: 9"),
+        "{}",
+        acct.body
+    );
 
     // Turning it off needs the password.
     let wrong = b
@@ -488,7 +510,10 @@ async fn families_may_turn_on_two_step_sign_in_with_recovery_codes() {
         .await;
     assert_eq!(off.location(), Some("/account?notice=two-factor-removed"));
     let c = Browser::new(&app);
-    assert_eq!(c.sign_in(PARENT_EMAIL, PASSWORD).await.location(), Some("/"));
+    assert_eq!(
+        c.sign_in(PARENT_EMAIL, PASSWORD).await.location(),
+        Some("/")
+    );
 }
 
 #[tokio::test]
@@ -512,7 +537,7 @@ async fn reset_answers_the_same_for_known_and_unknown_emails() {
     assert_eq!(known.status, StatusCode::OK);
     assert_eq!(known.status, unknown.status);
     assert_eq!(known.body, unknown.body, "byte for byte the same page");
-    let mut names = |p: &Page| {
+    let names = |p: &Page| {
         let mut h: Vec<String> = p
             .headers
             .keys()
@@ -560,8 +585,9 @@ async fn reset_answers_the_same_for_known_and_unknown_emails() {
 
     // The known one got its email (in the background); the unknown none.
     let mail = outbox_with(&app, 6).await;
-    assert!(mail.iter().all(|m| m.to_address == PARENT_EMAIL
-        || m.to_address == OTHER_PARENT_EMAIL));
+    assert!(mail
+        .iter()
+        .all(|m| m.to_address == PARENT_EMAIL || m.to_address == OTHER_PARENT_EMAIL));
     assert!(mail
         .iter()
         .all(|m| !m.body_text.contains("Ana") && !m.body_text.contains("Ben")));
@@ -593,7 +619,10 @@ async fn a_reset_link_works_once_within_the_hour() {
     assert_eq!(form.status, StatusCode::OK);
     // A weak password is refused, and the link still works.
     let weak = b
-        .post(&path, &[("csrf", &form.csrf()), ("new_password", "password")])
+        .post(
+            &path,
+            &[("csrf", &form.csrf()), ("new_password", "password")],
+        )
         .await;
     assert_eq!(weak.status, StatusCode::OK);
     assert!(weak.body.contains("id=\"reset-error\""));
@@ -607,7 +636,13 @@ async fn a_reset_link_works_once_within_the_hour() {
     assert_eq!(done.location(), Some("/login?notice=password-changed"));
     // Used: gone for good, and the password stays the new one.
     let reused = b
-        .post(&path, &[("csrf", &form.csrf()), ("new_password", "another fine long phrase")])
+        .post(
+            &path,
+            &[
+                ("csrf", &form.csrf()),
+                ("new_password", "another fine long phrase"),
+            ],
+        )
         .await;
     assert_eq!(reused.status, StatusCode::GONE);
     assert_eq!(b.get(&path).await.status, StatusCode::GONE);
@@ -623,8 +658,11 @@ async fn a_reset_link_works_once_within_the_hour() {
     )
     .await;
     let mail = outbox_with(&app, 2).await;
-    let path2 = reset_path(&mail[1].body_text);
-    assert_ne!(path, path2);
+    let path2 = mail
+        .iter()
+        .map(|m| reset_path(&m.body_text))
+        .find(|p| *p != path)
+        .expect("a second link");
     app.clock.advance(SignedDuration::from_mins(61));
     assert_eq!(b.get(&path2).await.status, StatusCode::GONE);
     // Made-up links too.
@@ -654,13 +692,22 @@ async fn reset_links_ignore_a_forged_host_header() {
     let mail = outbox_with(&app, 1).await;
     assert_eq!(mail.len(), 1);
     assert!(!mail[0].body_text.contains("evil.example"));
-    assert!(mail[0].body_text.contains("http://localhost/password/reset/"));
+    assert!(mail[0]
+        .body_text
+        .contains("http://localhost/password/reset/"));
 }
 
 #[tokio::test]
 async fn staff_issue_temporary_passwords_that_must_be_changed() {
     let app = start().await;
-    add_account(&app, DESK_EMAIL, "Dana Desk", Some(StaffRole::FrontDesk), None).await;
+    add_account(
+        &app,
+        DESK_EMAIL,
+        "Dana Desk",
+        Some(StaffRole::FrontDesk),
+        None,
+    )
+    .await;
     let maria_old = Browser::new(&app);
     maria_old.sign_in(PARENT_EMAIL, PASSWORD).await;
     let desk = Browser::new(&app);
@@ -683,7 +730,11 @@ async fn staff_issue_temporary_passwords_that_must_be_changed() {
 
     let maria = Browser::new(&app);
     maria.sign_in(PARENT_EMAIL, &temporary).await;
-    for path in ["/".to_owned(), format!("/patients/{}", app.ana), "/account".to_owned()] {
+    for path in [
+        "/".to_owned(),
+        format!("/patients/{}", app.ana),
+        "/account".to_owned(),
+    ] {
         let p = maria.get(&path).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(p.location(), Some("/account/password"), "{path}");
@@ -728,7 +779,14 @@ async fn staff_issue_temporary_passwords_that_must_be_changed() {
 #[tokio::test]
 async fn only_front_desk_and_admins_manage_accounts_and_staff_only_by_admins() {
     let app = start().await;
-    add_account(&app, DESK_EMAIL, "Dana Desk", Some(StaffRole::FrontDesk), None).await;
+    add_account(
+        &app,
+        DESK_EMAIL,
+        "Dana Desk",
+        Some(StaffRole::FrontDesk),
+        None,
+    )
+    .await;
     let nurse = Browser::new(&app);
     nurse.sign_in(NURSE_EMAIL, PASSWORD).await;
     assert_eq!(
@@ -737,7 +795,10 @@ async fn only_front_desk_and_admins_manage_accounts_and_staff_only_by_admins() {
     );
     let fam = Browser::new(&app);
     fam.sign_in(PARENT_EMAIL, PASSWORD).await;
-    assert_eq!(fam.get("/staff/accounts").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        fam.get("/staff/accounts").await.status,
+        StatusCode::NOT_FOUND
+    );
 
     let desk = Browser::new(&app);
     desk.sign_in(DESK_EMAIL, PASSWORD).await;
@@ -790,7 +851,14 @@ async fn only_front_desk_and_admins_manage_accounts_and_staff_only_by_admins() {
 #[tokio::test]
 async fn deactivation_ends_every_session_keeps_the_data_and_is_audited() {
     let app = start().await;
-    add_account(&app, DESK_EMAIL, "Dana Desk", Some(StaffRole::FrontDesk), None).await;
+    add_account(
+        &app,
+        DESK_EMAIL,
+        "Dana Desk",
+        Some(StaffRole::FrontDesk),
+        None,
+    )
+    .await;
     // Staff deactivate Sam, signed in twice.
     let sam1 = Browser::new(&app);
     let sam2 = Browser::new(&app);
@@ -843,7 +911,11 @@ async fn deactivation_ends_every_session_keeps_the_data_and_is_audited() {
     let maria = Browser::new(&app);
     maria.sign_in(PARENT_EMAIL, PASSWORD).await;
     let wrong = maria
-        .submit("/account", "/account/deactivate", &[("password", "nope nope")])
+        .submit(
+            "/account",
+            "/account/deactivate",
+            &[("password", "nope nope")],
+        )
         .await;
     assert!(wrong.body.contains("That password is not right."));
     let done = maria
@@ -866,13 +938,23 @@ async fn deactivation_ends_every_session_keeps_the_data_and_is_audited() {
         .find(|e| e.reason.as_deref() == Some("deactivated-by-staff"))
         .unwrap();
     assert_eq!(by_staff.actor_role, "front-desk");
-    assert_eq!(by_staff.object_id.as_deref(), Some(app.other_parent.as_str()));
+    assert_eq!(
+        by_staff.object_id.as_deref(),
+        Some(app.other_parent.as_str())
+    );
 }
 
 #[tokio::test]
 async fn sensitive_changes_ask_for_the_password_again() {
     let app = start().await;
-    add_account(&app, DESK_EMAIL, "Dana Desk", Some(StaffRole::FrontDesk), None).await;
+    add_account(
+        &app,
+        DESK_EMAIL,
+        "Dana Desk",
+        Some(StaffRole::FrontDesk),
+        None,
+    )
+    .await;
     let maria = Browser::new(&app);
     maria.sign_in(PARENT_EMAIL, PASSWORD).await;
     let desk = Browser::new(&app);
@@ -912,7 +994,10 @@ async fn sensitive_changes_ask_for_the_password_again() {
         )
         .await;
     assert_eq!(good.location(), Some("/account/two-factor"));
-    assert_eq!(maria.get("/account/two-factor").await.status, StatusCode::OK);
+    assert_eq!(
+        maria.get("/account/two-factor").await.status,
+        StatusCode::OK
+    );
 
     // Changing proxy grants (staff adding a proxy), from a page opened
     // before: the form is not lost, the user confirms and comes back.
@@ -946,12 +1031,11 @@ async fn sign_in_guessing_is_throttled_per_account_and_per_address() {
     config.security.throttle.signin_address.max = 15;
     config.security.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
     let app = start_with(config).await;
-    let b = Browser::new(&app);
-    let csrf = b.get("/login").await.csrf();
     let attempt = |email: &'static str, password: &'static str, from: &'static str| {
-        let b = &b;
-        let csrf = csrf.clone();
+        let app = &app;
         async move {
+            let b = Browser::new(app);
+            let csrf = b.get("/login").await.csrf();
             let resp = b
                 .client
                 .post(format!("{}/login", b.base))
@@ -988,8 +1072,10 @@ async fn sign_in_guessing_is_throttled_per_account_and_per_address() {
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     // The audit trail has the refusals with the forwarded address.
     let events = audit(&app, Some("login"), None).await;
-    assert!(events.iter().any(|e| e.reason.as_deref() == Some("throttled")
-        && e.client_addr.as_deref() == Some("198.51.100.1")));
+    assert!(events
+        .iter()
+        .any(|e| e.reason.as_deref() == Some("throttled")
+            && e.client_addr.as_deref() == Some("198.51.100.1")));
 
     // After the window, Maria may try again.
     app.clock.advance(SignedDuration::from_mins(15));
@@ -1004,22 +1090,34 @@ async fn reset_requests_are_throttled() {
     let csrf = b.get("/password/forgot").await.csrf();
     for _ in 0..5 {
         let p = b
-            .post("/password/forgot", &[("csrf", &csrf), ("email", PARENT_EMAIL)])
+            .post(
+                "/password/forgot",
+                &[("csrf", &csrf), ("email", PARENT_EMAIL)],
+            )
             .await;
         assert_eq!(p.status, StatusCode::OK);
     }
     let p = b
-        .post("/password/forgot", &[("csrf", &csrf), ("email", PARENT_EMAIL)])
+        .post(
+            "/password/forgot",
+            &[("csrf", &csrf), ("email", PARENT_EMAIL)],
+        )
         .await;
     assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(p.headers.contains_key("retry-after"));
     // The same for an unknown email: the limit says nothing about accounts.
     for _ in 0..5 {
-        b.post("/password/forgot", &[("csrf", &csrf), ("email", "x@example.com")])
-            .await;
+        b.post(
+            "/password/forgot",
+            &[("csrf", &csrf), ("email", "x@example.com")],
+        )
+        .await;
     }
     let q = b
-        .post("/password/forgot", &[("csrf", &csrf), ("email", "x@example.com")])
+        .post(
+            "/password/forgot",
+            &[("csrf", &csrf), ("email", "x@example.com")],
+        )
         .await;
     assert_eq!(q.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(p.body, q.body);
@@ -1028,41 +1126,49 @@ async fn reset_requests_are_throttled() {
 #[tokio::test]
 async fn attacks_session_fixation_and_csrf_are_refused() {
     let app = start().await;
-    // Session fixation: a session id planted before sign-in is not promoted.
-    let mut headers = reqwest::header::HeaderMap::new();
+    // Session fixation: a session id planted before sign-in (say, through a
+    // cookie set by a sibling site) is not promoted to a session.
     let planted = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-    headers.insert(
-        "cookie",
-        format!("sprout_session={planted}").parse().unwrap(),
-    );
-    let b = Browser::with_headers(&app, headers);
-    let form = b.get("/login").await;
-    let p = b
-        .post(
-            "/login",
-            &[
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = Browser::read(raw.get(format!("{}/login", app.base)).send().await.unwrap()).await;
+    let csrf_cookie = form
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("sprout_csrf="))
+        .unwrap();
+    let csrf_cookie = csrf_cookie[..csrf_cookie.find(';').unwrap()].to_owned();
+    let p = Browser::read(
+        raw.post(format!("{}/login", app.base))
+            .header("cookie", format!("{csrf_cookie}; sprout_session={planted}"))
+            .form(&[
                 ("email", PARENT_EMAIL),
                 ("password", PASSWORD),
-                ("csrf", &form.csrf()),
-            ],
-        )
-        .await;
-    assert_eq!(p.status, StatusCode::SEE_OTHER);
+                ("csrf", form.csrf().as_str()),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let issued = p
         .set_cookies()
         .into_iter()
         .find(|c| c.starts_with("sprout_session=") && !c.starts_with("sprout_session=;"))
         .expect("a new session cookie");
     assert!(!issued.contains(planted));
-    let probe = Browser::with_headers(&app, {
-        let mut h = reqwest::header::HeaderMap::new();
-        h.insert(
-            "cookie",
-            format!("sprout_session={planted}").parse().unwrap(),
-        );
-        h
-    });
-    assert_eq!(probe.get("/").await.status, StatusCode::SEE_OTHER);
+    let probe = Browser::read(
+        raw.get(format!("{}/", app.base))
+            .header("cookie", format!("sprout_session={planted}"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(probe.status, StatusCode::SEE_OTHER);
 
     // CSRF: account changes without the token, or from another origin.
     let m = Browser::new(&app);
@@ -1084,12 +1190,15 @@ async fn attacks_session_fixation_and_csrf_are_refused() {
         .await
         .unwrap();
     assert_eq!(cross.status(), StatusCode::FORBIDDEN);
-    let forgot = m
-        .post("/password/forgot", &[("email", PARENT_EMAIL)])
-        .await;
+    let forgot = m.post("/password/forgot", &[("email", PARENT_EMAIL)]).await;
     assert_eq!(forgot.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        app.store.account(&app.parent).await.unwrap().unwrap().status,
+        app.store
+            .account(&app.parent)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
         AccountStatus::Active
     );
     Browser::new(&app).sign_in(PARENT_EMAIL, PASSWORD).await;

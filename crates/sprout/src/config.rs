@@ -69,8 +69,16 @@ impl SecuritySection {
     pub fn web(&self) -> anyhow::Result<sprout_web::SecurityConfig> {
         let mut c = sprout_web::SecurityConfig::default();
         for (name, value, target) in [
-            ("family_idle_minutes", self.family_idle_minutes, &mut c.family_idle),
-            ("staff_idle_minutes", self.staff_idle_minutes, &mut c.staff_idle),
+            (
+                "family_idle_minutes",
+                self.family_idle_minutes,
+                &mut c.family_idle,
+            ),
+            (
+                "staff_idle_minutes",
+                self.staff_idle_minutes,
+                &mut c.staff_idle,
+            ),
         ] {
             if let Some(m) = value {
                 if m == 0 || m > 12 * 60 {

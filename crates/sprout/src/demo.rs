@@ -115,7 +115,10 @@ pub async fn seed(
         }
         // Staff come with a second factor enrolled (staff must have one).
         let staff_secrets: Vec<String> = if done == 0 {
-            staff.iter().map(|_| sprout_web::new_totp_secret()).collect()
+            staff
+                .iter()
+                .map(|_| sprout_web::new_totp_secret())
+                .collect()
         } else {
             Vec::new()
         };

@@ -558,15 +558,14 @@ impl Browser {
             .expect("account");
         let sec = self.store.account_security(&account.id).await.unwrap();
         let secret = sec.totp_secret.expect("account has a second factor");
-        let current = sprout_web::totp_step_of(self.clock.now());
+        let current = sprout_web::totp_step_of(sprout_web::Clock::now(self.clock.as_ref()));
         let step = match sec.totp_last_step {
             Some(last) if last >= current => last + 1,
             _ => current,
         };
         if step > current + 1 {
-            self.clock.advance(jiff::SignedDuration::from_secs(
-                (step - current - 1) * 30,
-            ));
+            self.clock
+                .advance(jiff::SignedDuration::from_secs((step - current - 1) * 30));
         }
         sprout_web::totp_code_at_step(&secret, step).expect("base32 secret")
     }
