@@ -153,7 +153,7 @@ pub fn check_new_password(
     }
     let user_word = estimate.sequence().iter().any(|m| {
         matches!(&m.pattern, zxcvbn::matching::patterns::MatchPattern::Dictionary(d)
-            if inputs.iter().any(|i| *i == d.matched_word))
+            if inputs.contains(&d.matched_word))
     });
     if user_word {
         return Err(PasswordProblem::ContainsPersonalInfo);

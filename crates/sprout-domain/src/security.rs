@@ -113,11 +113,10 @@ pub fn second_factor_required(staff_role: Option<StaffRole>) -> bool {
 /// login cannot take over an admin's by issuing it a temporary password.
 /// Nurses and clinicians manage no accounts.
 pub fn may_manage_account(actor: StaffRole, target: Option<StaffRole>) -> bool {
-    match (actor, target) {
-        (StaffRole::Admin, _) => true,
-        (StaffRole::FrontDesk, None) => true,
-        _ => false,
-    }
+    matches!(
+        (actor, target),
+        (StaffRole::Admin, _) | (StaffRole::FrontDesk, None)
+    )
 }
 
 /// How long a temporary password (printed in a letter) may be used: 7 days.

@@ -613,7 +613,7 @@ async fn a_reset_link_works_once_within_the_hour() {
     .await;
     let mail = outbox_with(&app, 1).await;
     let path = reset_path(&mail[0].body_text);
-    assert!(mail[0].body_text.contains(&format!("http://127.0.0.1:")));
+    assert!(mail[0].body_text.contains("http://127.0.0.1:"));
 
     let form = b.get(&path).await;
     assert_eq!(form.status, StatusCode::OK);
