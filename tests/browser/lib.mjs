@@ -104,7 +104,7 @@ async function typeCode(page, who) {
       await page.waitForTimeout((step - 1) * 30000 - Date.now() + 200);
     }
     rememberStep(who.email, step);
-    await page.getByLabel('Code').fill(totpCode(who.totp_secret, step));
+    await page.getByLabel('Code', { exact: true }).fill(totpCode(who.totp_secret, step));
     const [resp] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/login/code') && r.request().method() === 'POST'),
       page.getByRole('button', { name: /continue/i }).click(),
