@@ -17,7 +17,7 @@ pub mod policy;
 pub mod record;
 pub mod release;
 pub mod results;
-pub mod sensitivity;
 pub mod security;
+pub mod sensitivity;
 
 pub use ids::{AccountId, ItemId, PatientId};

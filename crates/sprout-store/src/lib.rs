@@ -530,7 +530,7 @@ impl<
             + OutboxStore
             + NoticeStore
             + JobLeaseStore
-            + ResultsStore,
+            + ResultsStore
             + SecurityStore,
     > Store for T
 {
