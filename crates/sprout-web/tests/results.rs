@@ -594,6 +594,9 @@ async fn a_family_may_hold_new_results_until_a_clinician_has_talked_to_them() {
     )
     .await;
     app.clock.advance(SignedDuration::from_hours(1));
+    // Signed in again: an hour without a request ends a family session.
+    let me = Browser::new(&app);
+    me.sign_in(TEEN_EMAIL, PASSWORD).await;
     let page = me.get(&labs).await;
     assert!(page.body.contains("Hemoglobin"));
     assert!(!page.body.contains("Glucose"), "held");
