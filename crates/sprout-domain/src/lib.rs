@@ -8,6 +8,7 @@
 pub mod access;
 pub mod age;
 pub mod cvx;
+pub mod enrollment;
 pub mod growth;
 pub mod ids;
 pub mod immunization;

@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0005_account_security.sql"),
     },
     Migration {
+        version: 6,
+        name: "enrollment",
+        sql: include_str!("../migrations/0006_enrollment.sql"),
+    },
+    Migration {
         version: 9,
         name: "results_release",
         sql: include_str!("../migrations/0009_results_release.sql"),

@@ -31,6 +31,14 @@ async fn outbox_notices_and_leases_contract() {
 }
 
 #[tokio::test]
+async fn enrollment_contract() {
+    with_fresh_db(|store| async move {
+        sprout_store::contract_enrollment::enrollment(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn opening_twice_runs_no_migration() {
     with_fresh_db(|store| async move {
         assert_eq!(

@@ -40,7 +40,7 @@ fn one_row(result: sqlx::any::AnyQueryResult) -> StoreResult<()> {
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// The `INSERT` of a new account, its email already normalised.
-fn insert_account<'q>(account: &'q NewAccount, email: &'q str) -> AnyQuery<'q> {
+pub(crate) fn insert_account<'q>(account: &'q NewAccount, email: &'q str) -> AnyQuery<'q> {
     sqlx::query(
         "INSERT INTO accounts (id, email, display_name, password_hash, status, staff_role, patient_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -55,7 +55,7 @@ fn insert_account<'q>(account: &'q NewAccount, email: &'q str) -> AnyQuery<'q> {
 }
 
 /// A conflict creating an account says which rule, not which email.
-fn account_err(e: sqlx::Error) -> StoreError {
+pub(crate) fn account_err(e: sqlx::Error) -> StoreError {
     match map_err(e) {
         StoreError::Conflict(_) => {
             StoreError::Conflict("account id or email already in use".into())
@@ -206,7 +206,7 @@ fn relationship_from_row(r: &AnyRow) -> StoreResult<ProxyRelationship> {
 }
 
 /// The `INSERT` of a new relationship.
-fn insert_relationship(rel: &ProxyRelationship) -> AnyQuery<'_> {
+pub(crate) fn insert_relationship(rel: &ProxyRelationship) -> AnyQuery<'_> {
     sqlx::query(
         "INSERT INTO proxy_relationships (id, account_id, patient_id, kind, granted_on, \
          verified_on, patient_approved_on, sections_hidden, evidence_on_file, expires_on, revoked_on, \

@@ -36,7 +36,7 @@ const IN_CHUNK: usize = 500;
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// A time as stored: UTC, whole seconds, `2026-05-01T10:00:00Z`.
-fn ts_text(t: Timestamp) -> String {
+pub(crate) fn ts_text(t: Timestamp) -> String {
     Timestamp::from_second(t.as_second())
         .unwrap_or(t)
         .strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -73,7 +73,7 @@ fn message_from_row(r: &AnyRow) -> StoreResult<OutboxMessage> {
 }
 
 /// The `INSERT` of a new outbox message, due at `now`.
-fn insert_email<'q>(email: &'q NewEmail, now: String) -> AnyQuery<'q> {
+pub(crate) fn insert_email<'q>(email: &'q NewEmail, now: String) -> AnyQuery<'q> {
     sqlx::query(
         "INSERT INTO outbox (id, to_address, subject, body_text, body_html, locale, \
          created_at, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7)",
@@ -88,7 +88,7 @@ fn insert_email<'q>(email: &'q NewEmail, now: String) -> AnyQuery<'q> {
 }
 
 /// A conflict queuing a message names the rule, not the message.
-fn email_err(e: sqlx::Error) -> StoreError {
+pub(crate) fn email_err(e: sqlx::Error) -> StoreError {
     match map_err(e) {
         StoreError::Conflict(_) => StoreError::Conflict("outbox message id already in use".into()),
         other => other,

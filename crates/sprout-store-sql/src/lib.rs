@@ -16,6 +16,7 @@
 
 mod accounts;
 mod audit;
+mod enrollment;
 mod jobs;
 pub mod migrate;
 mod records;

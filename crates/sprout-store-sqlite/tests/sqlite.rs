@@ -210,6 +210,13 @@ async fn outbox_notices_and_leases_contract() {
 }
 
 #[tokio::test]
+async fn enrollment_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&db_url(&dir)).await.unwrap();
+    sprout_store::contract_enrollment::enrollment(&store).await;
+}
+
+#[tokio::test]
 async fn audit_chain_contract() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&db_url(&dir)).await.unwrap();

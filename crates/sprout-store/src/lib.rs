@@ -17,6 +17,8 @@ pub mod security;
 pub mod security_contract;
 
 pub use security::SecurityStore;
+pub mod contract_enrollment;
+pub mod enrollment;
 
 use async_trait::async_trait;
 use jiff::civil::Date;
@@ -517,6 +519,7 @@ pub trait Store:
     + JobLeaseStore
     + ResultsStore
     + SecurityStore
+    + enrollment::EnrollmentStore
 {
 }
 
@@ -531,7 +534,8 @@ impl<
             + NoticeStore
             + JobLeaseStore
             + ResultsStore
-            + SecurityStore,
+            + SecurityStore
+            + enrollment::EnrollmentStore,
     > Store for T
 {
 }

@@ -20,6 +20,7 @@ const EN_CATALOGS: &[(&str, &str)] = &[
     ("audit.en.ftl", include_str!("../i18n/audit.en.ftl")),
     ("results.en.ftl", include_str!("../i18n/results.en.ftl")),
     ("security.en.ftl", include_str!("../i18n/security.en.ftl")),
+    ("enroll.en.ftl", include_str!("../i18n/enroll.en.ftl")),
 ];
 
 /// The Spanish catalogs, file for file as [`EN_CATALOGS`].
@@ -30,6 +31,7 @@ const ES_CATALOGS: &[(&str, &str)] = &[
     ("audit.es.ftl", include_str!("../i18n/audit.es.ftl")),
     ("results.es.ftl", include_str!("../i18n/results.es.ftl")),
     ("security.es.ftl", include_str!("../i18n/security.es.ftl")),
+    ("enroll.es.ftl", include_str!("../i18n/enroll.es.ftl")),
 ];
 
 /// The catalogs of a language.

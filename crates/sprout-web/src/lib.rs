@@ -26,6 +26,7 @@ mod audit_pages;
 mod auth;
 mod clock;
 mod context;
+mod enroll;
 mod error;
 mod growth;
 mod i18n;
@@ -47,6 +48,7 @@ mod views;
 
 pub use auth::hash_password;
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use enroll::{issue_office_pin, EnrollmentConfig};
 pub use error::WebError;
 pub use i18n::Locale;
 pub use security::SecurityConfig;
@@ -101,6 +103,8 @@ pub struct WebConfig {
     /// Account security: idle timeouts, re-authentication, trusted proxies,
     /// attempt limits (`[security]`).
     pub security: SecurityConfig,
+    /// Enrollment: link lifetimes, the CSV upload limit, the outbox wake-up.
+    pub enrollment: EnrollmentConfig,
 }
 
 impl Default for WebConfig {
@@ -115,6 +119,7 @@ impl Default for WebConfig {
             policy: sprout_domain::policy::Policy::default(),
             release: sprout_domain::release::ReleaseRules::default(),
             security: SecurityConfig::default(),
+            enrollment: EnrollmentConfig::default(),
         }
     }
 }
@@ -209,6 +214,7 @@ pub fn router(state: AppState) -> Router {
         .merge(account::routes())
         .merge(recovery::routes())
         .merge(staff_accounts::routes())
+        .merge(enroll::routes(&state))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -221,6 +227,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/imm.css", get(immunizations::stylesheet))
         .route("/static/audit.css", get(audit_pages::stylesheet))
         .route("/static/results.css", get(results::stylesheet))
+        .route("/static/enroll.css", get(enroll::stylesheet))
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 /// The GET routes (axum templates) that read patient data, as the source
 /// declares them.
-const READING_ROUTES: [&str; 15] = [
+const READING_ROUTES: [&str; 16] = [
     "/patients/{id}",
     "/patients/{id}/lab-results",
     "/patients/{id}/notes",
@@ -29,12 +29,15 @@ const READING_ROUTES: [&str; 15] = [
     "/patients/{id}/access-log",
     "/staff/audit",
     "/staff/audit.csv",
+    "/patients/{id}/enrollment",
 ];
 
 /// GET routes that read no patient data (besides `/static/...` files), or
 /// read many patients' at once: the release queue is one `read` of
-/// `release-queue` without a patient (tested in `results.rs`).
-const OTHER_GET_ROUTES: [&str; 12] = [
+/// `release-queue` without a patient (tested in `results.rs`). The
+/// enrollment pages show what staff and families typed (sign-up slips, link
+/// requests) or a form, never the stored record.
+const OTHER_GET_ROUTES: [&str; 18] = [
     "/",
     "/login",
     "/healthz",
@@ -48,6 +51,13 @@ const OTHER_GET_ROUTES: [&str; 12] = [
     "/password/forgot",
     "/password/reset/{token}",
     "/staff/accounts",
+    // Enrollment: forms, and what staff and families typed.
+    "/staff/enroll",
+    "/staff/enroll/slips/{id}",
+    "/signup",
+    "/verify",
+    "/activate",
+    "/link",
 ];
 
 /// The routes `src/` declares: (path template, has a GET handler).
@@ -302,6 +312,14 @@ async fn each_reading_route_writes_exactly_one_read_event_for_its_patient() {
         format!("/staff/audit.csv?patient={ben}"),
         &app.ben,
         "export",
+    );
+
+    case(
+        "/patients/{id}/enrollment",
+        audit_support::FRONT_DESK_EMAIL,
+        format!("/patients/{ana}/enrollment"),
+        &app.ana,
+        "read",
     );
 
     // Every reading route is exercised.

@@ -41,6 +41,9 @@ pub struct FileConfig {
     /// `[security]`: session timeouts, trusted reverse proxies, the TOTP issuer.
     #[serde(default)]
     pub security: SecuritySection,
+    /// `[enrollment]`: how long invitation links and office PINs work.
+    #[serde(default)]
+    pub enrollment: EnrollmentSection,
 }
 
 /// `[security]` settings (account security, issue 4). Every one is optional.
@@ -97,6 +100,52 @@ impl SecuritySection {
             })
             .collect::<anyhow::Result<_>>()?;
         c.totp_issuer = self.totp_issuer.clone();
+        Ok(c)
+    }
+}
+
+/// `[enrollment]` settings (issue 4): lifetimes of invitation links, office
+/// PINs and email-confirmation links, and the CSV upload limit.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollmentSection {
+    /// Days an invitation's activation link works (default 7).
+    pub invitation_days: Option<u32>,
+    /// Days an office PIN works (default 30).
+    pub pin_days: Option<u32>,
+    /// Hours an email-confirmation link works (default 48).
+    pub verification_hours: Option<u32>,
+    /// Largest CSV upload of sign-up slips, in KB (default 1024).
+    pub max_upload_kb: Option<u32>,
+}
+
+impl EnrollmentSection {
+    /// The web layer's settings: the defaults, overridden by what is set.
+    ///
+    /// # Errors
+    /// A zero lifetime or limit, named.
+    pub fn web(&self) -> anyhow::Result<sprout_web::EnrollmentConfig> {
+        let mut c = sprout_web::EnrollmentConfig::default();
+        let positive = |name: &str, v: Option<u32>| -> anyhow::Result<Option<i64>> {
+            match v {
+                Some(0) => bail!("[enrollment] {name} must be at least 1"),
+                other => Ok(other.map(i64::from)),
+            }
+        };
+        if let Some(d) = positive("invitation_days", self.invitation_days)? {
+            c.invitation_lifetime = jiff::SignedDuration::from_hours(d * 24);
+        }
+        if let Some(d) = positive("pin_days", self.pin_days)? {
+            c.pin_lifetime = jiff::SignedDuration::from_hours(d * 24);
+        }
+        if let Some(h) = positive("verification_hours", self.verification_hours)? {
+            c.verification_lifetime = jiff::SignedDuration::from_hours(h);
+        }
+        if let Some(kb) = positive("max_upload_kb", self.max_upload_kb)? {
+            c.max_upload_bytes = usize::try_from(kb)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(1024);
+        }
         Ok(c)
     }
 }

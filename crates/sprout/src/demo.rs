@@ -29,6 +29,90 @@ pub struct Login {
     pub totp_secret: Option<String>,
     /// Whom this login may see today.
     pub patients: Vec<LoginPatient>,
+    /// Office PINs this (front-desk) login issued for children without a
+    /// linked parent, so a tester can link a child as a new parent would.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub issued_pins: Vec<IssuedPin>,
+}
+
+/// An office PIN the demo's front desk issued.
+#[derive(Debug, Serialize)]
+pub struct IssuedPin {
+    /// The child's full name.
+    pub patient_name: String,
+    /// The child's birth date, `YYYY-MM-DD` (asked with the PIN).
+    pub birth_date: String,
+    /// The PIN as written for people (`ABCD-EFGH-JK`).
+    pub pin: String,
+}
+
+/// The MRN of the demo's child without a linked parent.
+const UNLINKED_MRN: &str = "DEMO-UNLINKED-1";
+
+/// Makes sure the demo has a child without a linked parent and, while the
+/// child stays unlinked, issues a fresh office PIN for them (30 days), which
+/// is returned (it is stored only as a hash).
+async fn unlinked_child_pin(store: &dyn Store, today: Date) -> anyhow::Result<Option<IssuedPin>> {
+    let patient = match store.patient_by_mrn(UNLINKED_MRN).await? {
+        Some(p) => p,
+        None => {
+            let born = today
+                .checked_sub(jiff::Span::new().years(3).months(2))
+                .unwrap_or(today);
+            let p = Patient {
+                id: sprout_domain::PatientId::from_random(rand::random()),
+                source_id: Some("demo-unlinked-1".to_owned()),
+                mrn: Some(UNLINKED_MRN.to_owned()),
+                given_name: "Noah".to_owned(),
+                family_name: "Rivera".to_owned(),
+                birth_date: born,
+                sex: sprout_domain::record::AdministrativeSex::Male,
+                phone: None,
+                email: None,
+                address: None,
+                gestation_weeks: None,
+                labels: sprout_domain::record::Labels::default(),
+            };
+            store
+                .import_batch(&ImportBatch {
+                    patients: vec![p.clone()],
+                    items: Vec::new(),
+                })
+                .await
+                .context("writing the demo's unlinked child")?;
+            p
+        }
+    };
+    if !store
+        .relationships_of_patient(&patient.id)
+        .await?
+        .is_empty()
+    {
+        return Ok(None);
+    }
+    let pin = sprout_web::issue_office_pin(
+        store,
+        &patient.id,
+        None,
+        jiff::Timestamp::now(),
+        jiff::SignedDuration::from_hours(30 * 24),
+    )
+    .await?;
+    Ok(Some(IssuedPin {
+        patient_name: patient.display_name(),
+        birth_date: patient.birth_date.to_string(),
+        pin,
+    }))
+}
+
+/// Issues the demo's office PIN and gives it to the front-desk login.
+async fn add_pin(store: &dyn Store, today: Date, logins: &mut [Login]) -> anyhow::Result<()> {
+    if let Some(pin) = unlinked_child_pin(store, today).await? {
+        if let Some(desk) = logins.iter_mut().find(|l| l.role == "front-desk") {
+            desk.issued_pins.push(pin);
+        }
+    }
+    Ok(())
 }
 
 /// A patient a login may see.
@@ -80,6 +164,7 @@ pub async fn seed(
                 logins.push(login);
             }
         }
+        add_pin(store, today, &mut logins).await?;
         write_accounts_json(accounts_json, &logins)?;
         return Ok(logins);
     }
@@ -166,6 +251,7 @@ pub async fn seed(
         "Demo practice created: {families} families, {patient_count} patients, {item_count} record items in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    add_pin(store, today, &mut logins).await?;
     write_accounts_json(accounts_json, &logins)?;
     Ok(logins)
 }
@@ -218,6 +304,7 @@ fn login_for(
         password: DEMO_PASSWORD.to_owned(),
         totp_secret: None,
         patients: visible,
+        issued_pins: Vec::new(),
     }
 }
 

@@ -334,6 +334,7 @@ fn web_config(file: &FileConfig) -> anyhow::Result<sprout_web::WebConfig> {
         policy: file.access_policy()?,
         release: file.release_rules()?,
         security: file.security.web()?,
+        enrollment: file.enrollment.web()?,
         ..defaults
     })
 }
@@ -742,6 +743,31 @@ async fn serve(
         .with_context(|| format!("cannot listen on {addr}"))?;
     let sender = email.sender().context("the [email] settings")?;
     let policy = Arc::new(cfg.policy.clone());
+    // Mail queued by a page (an invitation, a confirmation link) is sent at
+    // once rather than at the scheduler's next tick.
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let mut cfg = cfg;
+    cfg.enrollment.outbox_wake = Some(wake.clone());
+    // Without a public URL, links in emails point to the address listened on
+    // (never to a request's Host header, which a client chooses).
+    let local = listener.local_addr()?;
+    if cfg.public_origin.is_none() && !local.ip().is_unspecified() {
+        cfg.enrollment.link_origin = Some(format!("http://{local}"));
+    }
+    {
+        let (store, sender, clock) = (store.clone(), sender.clone(), clock.clone());
+        tokio::spawn(async move {
+            loop {
+                wake.notified().await;
+                if let Err(e) =
+                    sprout_jobs::outbox::run_once(store.as_ref(), sender.as_ref(), clock.now())
+                        .await
+                {
+                    tracing::warn!(error = %e, "sending queued mail failed; the scheduler retries");
+                }
+            }
+        });
+    }
     let state = sprout_web::AppState::new(store.clone(), clock.clone(), cfg);
     eprintln!("Sprout is listening on http://{}", listener.local_addr()?);
 
