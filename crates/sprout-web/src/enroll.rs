@@ -2146,6 +2146,12 @@ async fn pin_refused(
     reason: &str,
     patient: Option<&PatientId>,
 ) -> WebResult<Response> {
+    // Every refusal counts against the account and the client address
+    // (issue 4, item 9), besides the per-PIN lock.
+    let now = state.clock().now();
+    let addr = ctx.client_addr.clone().unwrap_or_default();
+    crate::throttle::fail(state, crate::throttle::Kind::PinAccount, me.as_str(), now).await?;
+    crate::throttle::fail(state, crate::throttle::Kind::PinAddress, &addr, now).await?;
     record(
         state,
         ctx,
@@ -2192,6 +2198,17 @@ pub(crate) async fn link_pin(
     let now = now_of(&state);
     let today = state.clock().today();
     let me = &user.actor.account_id;
+    // Too many refused attempts from this account or this address within the
+    // window: 429 with Retry-After, before the PIN is even looked at.
+    let addr = ctx.client_addr.clone().unwrap_or_default();
+    for (kind, key) in [
+        (crate::throttle::Kind::PinAccount, me.as_str()),
+        (crate::throttle::Kind::PinAddress, addr.as_str()),
+    ] {
+        if let Err(retry) = crate::throttle::check(&state, kind, key, state.clock().now()).await? {
+            return Ok(retry.into_response());
+        }
+    }
     let Ok(birth) = form.birth_date.trim().parse::<Date>() else {
         return pin_refused(&state, &ctx, me, &form, "birth-date-unreadable", None).await;
     };

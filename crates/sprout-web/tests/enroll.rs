@@ -414,17 +414,25 @@ async fn pin_linking_refuses_expired_wrong_birth_date_and_reused_and_locks_at_te
 
     // Ten wrong birth dates lock the PIN: the tenth locks it, and then even
     // the right birth date is refused until staff reissue it.
+    add_account(&app, "lee@example.org", "Lee Diaz", None, None).await;
+    let lee = Browser::new(&app);
+    lee.sign_in("lee@example.org", PASSWORD).await;
     let pin = issue_pin(&desk, dora.as_str()).await;
     for i in 1..=9 {
-        let p = try_pin(&quinn, &pin, "2019-01-01").await;
+        let p = try_pin(&lee, &pin, "2019-01-01").await;
         assert!(p.body.contains(REFUSED), "attempt {i}");
         let stored = app.store.pin_of_patient(&dora).await.unwrap().unwrap();
         assert_eq!(stored.failures, i);
         assert!(stored.locked_at.is_none(), "locked after {i}");
     }
-    try_pin(&quinn, &pin, "2019-01-01").await;
+    try_pin(&lee, &pin, "2019-01-01").await;
     let stored = app.store.pin_of_patient(&dora).await.unwrap().unwrap();
     assert!(stored.locked_at.is_some(), "the tenth wrong attempt locks");
+    // Lee has had ten refusals this hour: the account is throttled.
+    let throttled = try_pin(&lee, &pin, born).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.headers.contains_key("retry-after"));
+    // From another account the right birth date is still refused: locked.
     let right = try_pin(&quinn, &pin, born).await;
     assert_eq!(right.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(right.body.contains(REFUSED));
@@ -433,11 +441,26 @@ async fn pin_linking_refuses_expired_wrong_birth_date_and_reused_and_locks_at_te
         .await;
     assert!(staff_view.body.contains("locked after 10 wrong attempts"));
 
+    // An hour later the account's window has passed (everyone signs in
+    // again: sessions end after 30 idle minutes).
+    app.clock.advance(SignedDuration::from_mins(61));
+    let desk = Browser::new(&app);
+    desk.sign_in(DESK_EMAIL, PASSWORD).await;
+    let quinn = Browser::new(&app);
+    quinn.sign_in("quinn@example.org", PASSWORD).await;
+    add_account(&app, "rosa@example.org", "Rosa Diaz", None, None).await;
+    let rosa = Browser::new(&app);
+    rosa.sign_in("rosa@example.org", PASSWORD).await;
+
     // Ten wrong PINs with the child's birth date lock it too.
     let pin = issue_pin(&desk, dora.as_str()).await;
     for _ in 0..10 {
-        try_pin(&quinn, "ZZZZ-ZZZZ-ZZ", born).await;
+        try_pin(&rosa, "ZZZZ-ZZZZ-ZZ", born).await;
     }
+    assert_eq!(
+        try_pin(&rosa, "ZZZZ-ZZZZ-ZZ", born).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
     assert!(try_pin(&quinn, &pin, born).await.body.contains(REFUSED));
     // Reissued: works.
     let pin = issue_pin(&desk, dora.as_str()).await;
