@@ -20,8 +20,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, RngCore, SeedableRng};
 use sprout_domain::people::{AccountStatus, ProxyRelationship, RelationshipKind, StaffRole};
 use sprout_domain::record::{
-    AdministrativeSex, AllergyIntolerance, Condition, Encounter, Immunization, ItemMeta, Labels,
-    MedicationRequest, Observation, ObservationCategory, ObservationComponent, Patient, RecordItem,
+    AdministrativeSex, AllergyIntolerance, Appointment, Condition, Encounter, Immunization,
+    ItemMeta, Labels, MedicationRequest, Observation, ObservationCategory, ObservationComponent,
+    Patient, RecordItem,
 };
 use sprout_domain::{AccountId, ItemId, PatientId};
 
@@ -33,6 +34,21 @@ pub const DEMO_PRACTICE: &str = "Sprout Pediatrics (demo)";
 
 /// The demo practice's address.
 pub const DEMO_ADDRESS: &str = "120 Orchard Lane, Springfield, MA 01103 · (555) 010-2000";
+
+/// The demo practice's video visit link (a placeholder: any video service's
+/// URL goes here in a real practice).
+pub const DEMO_VIDEO_URL: &str = "https://video.example.org/sprout-demo";
+
+/// Documents the demo practice asks families to sign at pre-check-in:
+/// (id, title, text).
+pub const DEMO_DOCUMENTS: &[(&str, &str, &str)] = &[(
+    "financial-policy",
+    "Financial policy",
+    "Copays are due at each visit. If your insurance changes, please tell us \
+     before the visit so that we can bill the right plan. Visits missed without \
+     24 hours' notice may be charged. By signing you confirm that you have read \
+     this policy and agree to it.",
+)];
 
 /// Who a demo login is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -353,6 +369,7 @@ impl Generator {
             let adhd = n == 1 && age_years == 12
                 || (n > 1 && age_years >= 7 && self.rng.random_bool(0.08));
             self.chart(&patient, adhd, &mut fam.items);
+            self.care(n, i, &patient, &mut fam.items);
             fam.patients.push(patient);
         }
         fam
@@ -804,6 +821,135 @@ impl Generator {
                 rxnorm: Some("745679".into()),
                 medication_text: "Albuterol 0.09 MG/ACTUAT Metered Dose Inhaler".into(),
                 dosage_text: Some("2 puffs every 4 hours as needed for wheezing".into()),
+                authored_on: Some(when),
+                prescriber: Some("Dr. Alex Rivera".into()),
+            }));
+        }
+    }
+}
+
+impl Generator {
+    /// Appointments and the medications the refill pages show (issue 6):
+    /// every showcase child has a visit within the next 30 days (the
+    /// 16-year-old's is a video visit), the 5-year-old a past one, an allergy
+    /// medicine that can be refilled and an antibiotic that cannot, the
+    /// 18-year-old an acne antibiotic; the first child of every other family
+    /// a checkup later this month or next. Ids are derived from the family and
+    /// child numbers, not drawn from the generator, so the families that
+    /// follow are the same as before these were added.
+    fn care(&self, n: usize, i: usize, p: &Patient, items: &mut Vec<RecordItem>) {
+        let mut k = 0u8;
+        let mut meta = |kind: &str| {
+            k += 1;
+            let mut b = [0xa6u8; 16];
+            b[..8].copy_from_slice(&(n as u64).to_be_bytes());
+            b[8] = i as u8;
+            b[9] = k;
+            let id = ItemId::from_random(b);
+            ItemMeta {
+                source_id: format!("demo-{kind}-{id}"),
+                id,
+                patient_id: p.id.clone(),
+                labels: Labels::default(),
+            }
+        };
+        let at = |days: i64, hour: i8, minute: i8| -> String {
+            let day = self.today.checked_add(days.days()).unwrap_or(self.today);
+            let local = day.at(hour, minute, 0, 0);
+            match jiff::tz::TimeZone::get("America/New_York")
+                .ok()
+                .and_then(|tz| local.to_zoned(tz).ok())
+            {
+                Some(z) => z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                None => format!("{}T{:02}:{:02}:00-05:00", day, hour, minute),
+            }
+        };
+        let visit = |meta: ItemMeta,
+                     status: &str,
+                     kind: &str,
+                     why: &str,
+                     days: i64,
+                     hour: i8,
+                     video: bool| {
+            RecordItem::Appointment(Appointment {
+                meta,
+                status: status.into(),
+                visit_type: Some(kind.into()),
+                reason_text: Some(why.into()),
+                start: Some(at(days, hour, 30)),
+                end: Some(at(days, hour + 1, 0)),
+                practitioner: Some("Dr. Alex Rivera".into()),
+                location: Some(DEMO_PRACTICE.into()),
+                video,
+            })
+        };
+        if n != 1 {
+            if i == 0 {
+                let days = 10 + (n as i64 * 7) % 30;
+                items.push(visit(
+                    meta("appt"),
+                    "booked",
+                    "Well child visit",
+                    "Yearly checkup",
+                    days,
+                    10,
+                    false,
+                ));
+            }
+            return;
+        }
+        let (kind, why, days, hour, video) = match i {
+            0 => ("Well child visit", "6-month checkup", 12, 9, false),
+            1 => ("Well child visit", "Yearly checkup", 5, 10, false),
+            2 => ("Follow-up", "ADHD medication check", 9, 15, false),
+            3 => ("Follow-up", "Asthma check", 3, 16, true),
+            _ => ("Sports physical", "College sports form", 20, 11, false),
+        };
+        items.push(visit(meta("appt"), "booked", kind, why, days, hour, video));
+        if i == 1 {
+            items.push(visit(
+                meta("appt"),
+                "fulfilled",
+                "Sick visit",
+                "Ear pain",
+                -45,
+                14,
+                false,
+            ));
+            let when = format!(
+                "{}T10:00:00-05:00",
+                self.today.checked_sub(30.days()).unwrap_or(self.today)
+            );
+            items.push(RecordItem::MedicationRequest(MedicationRequest {
+                meta: meta("med"),
+                status: "active".into(),
+                rxnorm: None,
+                medication_text: "Cetirizine Hydrochloride 1 MG/ML Oral Solution".into(),
+                dosage_text: Some("5 mL by mouth once daily".into()),
+                authored_on: Some(when.clone()),
+                prescriber: Some("Dr. Alex Rivera".into()),
+            }));
+            items.push(RecordItem::MedicationRequest(MedicationRequest {
+                meta: meta("med"),
+                status: "active".into(),
+                rxnorm: Some("141962".into()),
+                medication_text: "Azithromycin 200 MG/5 ML Oral Suspension".into(),
+                dosage_text: Some("5 mL by mouth once daily for 5 days".into()),
+                authored_on: Some(when),
+                prescriber: Some("Dr. Alex Rivera".into()),
+            }));
+        }
+        if i == 4 {
+            let when = format!(
+                "{}T11:00:00-05:00",
+                self.today.checked_sub(90.days()).unwrap_or(self.today)
+            );
+            items.push(RecordItem::MedicationRequest(MedicationRequest {
+                meta: meta("med"),
+                status: "active".into(),
+                rxnorm: None,
+                medication_text: "Minocycline 50 MG Oral Capsule".into(),
+                dosage_text: Some("1 capsule by mouth twice daily".into()),
                 authored_on: Some(when),
                 prescriber: Some("Dr. Alex Rivera".into()),
             }));

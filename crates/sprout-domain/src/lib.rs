@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod age;
+pub mod appointment;
 pub mod cvx;
 pub mod enrollment;
 pub mod growth;
@@ -16,6 +17,7 @@ pub mod password;
 pub mod people;
 pub mod policy;
 pub mod record;
+pub mod refill;
 pub mod release;
 pub mod results;
 pub mod security;

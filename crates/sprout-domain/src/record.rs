@@ -415,6 +415,33 @@ pub struct Condition {
     pub recorded: Option<String>,
 }
 
+/// An Appointment: a visit booked for the future (or one that was), as the
+/// EHR's scheduling system or the practice's staff made it. What the family
+/// did in the portal (confirmed, cancelled) is kept beside it by the store,
+/// so that a re-import does not undo it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Appointment {
+    /// Id, patient, source id, labels.
+    pub meta: ItemMeta,
+    /// FHIR status: `proposed`, `pending`, `booked`, `arrived`, `fulfilled`,
+    /// `cancelled`, `noshow`, `entered-in-error`, `checked-in`, `waitlist`.
+    pub status: String,
+    /// Kind of visit, as text ("Well child visit", "Follow-up").
+    pub visit_type: Option<String>,
+    /// Reason for the visit, as text.
+    pub reason_text: Option<String>,
+    /// Start, FHIR instant text (with offset).
+    pub start: Option<String>,
+    /// End, FHIR instant text (with offset).
+    pub end: Option<String>,
+    /// Clinician's name as displayed.
+    pub practitioner: Option<String>,
+    /// Where (location display).
+    pub location: Option<String>,
+    /// A video (virtual) visit.
+    pub video: bool,
+}
+
 /// Any one record item, for batch writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum RecordItem {
@@ -434,6 +461,8 @@ pub enum RecordItem {
     DiagnosticReport(crate::results::DiagnosticReport),
     /// A DocumentReference.
     DocumentReference(crate::results::DocumentReference),
+    /// An Appointment.
+    Appointment(Appointment),
 }
 
 impl RecordItem {
@@ -448,6 +477,7 @@ impl RecordItem {
             Self::Condition(_) => "Condition",
             Self::DiagnosticReport(_) => "DiagnosticReport",
             Self::DocumentReference(_) => "DocumentReference",
+            Self::Appointment(_) => "Appointment",
         }
     }
 
@@ -462,6 +492,7 @@ impl RecordItem {
             Self::Condition(x) => &x.meta,
             Self::DiagnosticReport(x) => &x.meta,
             Self::DocumentReference(x) => &x.meta,
+            Self::Appointment(x) => &x.meta,
         }
     }
 
@@ -476,6 +507,7 @@ impl RecordItem {
             Self::Condition(x) => &mut x.meta,
             Self::DiagnosticReport(x) => &mut x.meta,
             Self::DocumentReference(x) => &mut x.meta,
+            Self::Appointment(x) => &mut x.meta,
         }
     }
 
@@ -493,6 +525,7 @@ impl RecordItem {
             Self::Condition(_) => Section::Problems,
             Self::DiagnosticReport(_) => Section::LabResults,
             Self::DocumentReference(d) => d.kind.section(),
+            Self::Appointment(_) => Section::Appointments,
         }
     }
 }

@@ -401,6 +401,10 @@ impl RecordItem {
             Self::Condition(x) => x.release_category(),
             Self::DiagnosticReport(x) => x.release_category(),
             Self::DocumentReference(x) => x.release_category(),
+            // Appointments are the schedule, not results: the appointments
+            // page shows them at once and applies no release rule. Asked
+            // anyway, they count with visits.
+            Self::Appointment(_) => ReleaseCategory::VisitSummaries,
         }
     }
 }

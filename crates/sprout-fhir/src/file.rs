@@ -38,7 +38,7 @@ use std::sync::{Arc, LazyLock};
 
 /// The record resource types Sprout keeps (besides Patient), each with the
 /// element that names its patient.
-pub const KEPT_ITEM_TYPES: [(&str, &str); 8] = [
+pub const KEPT_ITEM_TYPES: [(&str, &str); 10] = [
     ("Encounter", "subject"),
     ("Observation", "subject"),
     ("Immunization", "patient"),
@@ -47,6 +47,10 @@ pub const KEPT_ITEM_TYPES: [(&str, &str); 8] = [
     ("Condition", "subject"),
     ("DiagnosticReport", "subject"),
     ("DocumentReference", "subject"),
+    // Appointment: the Patient among `participant.actor` (see
+    // `care::appointment_patient`).
+    ("Appointment", "participant"),
+    ("MedicationStatement", "subject"),
 ];
 
 /// Bundle types whose entries are imported. `history` and the response types
@@ -518,7 +522,12 @@ fn repeat_reason(resource_type: &str) -> Reason {
 fn patient_element_required(resource_type: &str) -> bool {
     matches!(
         resource_type,
-        "Immunization" | "AllergyIntolerance" | "MedicationRequest" | "Condition"
+        "Immunization"
+            | "AllergyIntolerance"
+            | "MedicationRequest"
+            | "Condition"
+            | "MedicationStatement"
+            | "Appointment"
     )
 }
 
@@ -534,7 +543,11 @@ fn patient_ref<'a>(
     element: &str,
     index: &FileIndex<'a>,
 ) -> Result<PatientRef<'a>, NotMapped> {
-    let found = crate::json::reference(e.resource, element)?;
+    let found = if e.resource_type == "Appointment" {
+        crate::care::appointment_patient(e.resource, index)?
+    } else {
+        crate::json::reference(e.resource, element)?
+    };
     if found.is_none() && patient_element_required(e.resource_type) {
         return Err(Invalid::missing(element).into());
     }

@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod audit_event;
+mod care;
 pub mod classify;
 mod file;
 mod import;

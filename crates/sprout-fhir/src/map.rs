@@ -323,6 +323,10 @@ pub(crate) fn item(
         "DocumentReference" => RecordItem::DocumentReference(crate::results::document_reference(
             resource, meta, index,
         )?),
+        "Appointment" => RecordItem::Appointment(crate::care::appointment(resource, meta, index)?),
+        "MedicationStatement" => {
+            RecordItem::MedicationRequest(crate::care::medication_statement(resource, meta, index)?)
+        }
         other => {
             return Err(NotMapped::Skip(format!(
                 "resource type {other} is not kept"

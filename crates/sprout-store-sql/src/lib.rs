@@ -17,6 +17,7 @@
 mod accounts;
 mod audit;
 mod enrollment;
+mod care;
 mod jobs;
 pub mod migrate;
 mod records;

@@ -147,8 +147,26 @@ const CONDITIONS: Table = Table {
     newest_first: "onset DESC NULLS LAST, recorded DESC NULLS LAST, id",
 };
 
+/// Appointments: the imported columns only (the family's confirmation and
+/// cancellation live in other columns of the table, which an upsert keeps).
+pub(crate) const APPOINTMENTS: Table = Table {
+    name: "appointments",
+    resource: "Appointment",
+    cols: &[
+        "status",
+        "visit_type",
+        "reason_text",
+        "start_at",
+        "end_at",
+        "practitioner",
+        "location",
+        "video",
+    ],
+    newest_first: "start_at DESC NULLS LAST, id",
+};
+
 /// Every item table, in the order [`table_index`] numbers them.
-pub(crate) const TABLES: [&Table; 8] = [
+pub(crate) const TABLES: [&Table; 9] = [
     &ENCOUNTERS,
     &OBSERVATIONS,
     &IMMUNIZATIONS,
@@ -157,6 +175,7 @@ pub(crate) const TABLES: [&Table; 8] = [
     &CONDITIONS,
     &crate::results::DIAGNOSTIC_REPORTS,
     &crate::results::DOCUMENT_REFERENCES,
+    &APPOINTMENTS,
 ];
 
 fn table_index(item: &RecordItem) -> usize {
@@ -169,6 +188,7 @@ fn table_index(item: &RecordItem) -> usize {
         RecordItem::Condition(_) => 5,
         RecordItem::DiagnosticReport(_) => 6,
         RecordItem::DocumentReference(_) => 7,
+        RecordItem::Appointment(_) => 8,
     }
 }
 
@@ -183,7 +203,7 @@ pub(crate) fn select_cols(t: &Table) -> String {
 
 /// `INSERT INTO t (...) VALUES (...), ... ON CONFLICT (source_id) DO UPDATE`
 /// for `rows` rows. The stored id is kept; everything else takes the new values.
-fn upsert_sql(backend: Backend, t: &Table, rows: usize) -> String {
+pub(crate) fn upsert_sql(backend: Backend, t: &Table, rows: usize) -> String {
     let width = ITEM_COMMON.len() + t.cols.len();
     let values = (0..rows)
         .map(|r| format!("({})", placeholders(backend, r * width + 1, width)))
@@ -231,7 +251,11 @@ pub(crate) fn bind_meta<'q>(q: AnyQuery<'q>, m: &'q ItemMeta, patient_id: &'q st
 }
 
 /// Binds one item's values in the column order of its [`Table`].
-fn bind_item<'q>(q: AnyQuery<'q>, item: &'q RecordItem, patient_id: &'q str) -> AnyQuery<'q> {
+pub(crate) fn bind_item<'q>(
+    q: AnyQuery<'q>,
+    item: &'q RecordItem,
+    patient_id: &'q str,
+) -> AnyQuery<'q> {
     let q = bind_meta(q, item.meta(), patient_id);
     match item {
         RecordItem::Encounter(e) => q
@@ -296,6 +320,15 @@ fn bind_item<'q>(q: AnyQuery<'q>, item: &'q RecordItem, patient_id: &'q str) -> 
             .bind(c.recorded.as_deref()),
         RecordItem::DiagnosticReport(d) => crate::results::bind_report(q, d),
         RecordItem::DocumentReference(d) => crate::results::bind_document(q, d),
+        RecordItem::Appointment(a) => q
+            .bind(a.status.as_str())
+            .bind(a.visit_type.as_deref())
+            .bind(a.reason_text.as_deref())
+            .bind(a.start.as_deref())
+            .bind(a.end.as_deref())
+            .bind(a.practitioner.as_deref())
+            .bind(a.location.as_deref())
+            .bind(i64::from(a.video)),
     }
 }
 
@@ -521,7 +554,7 @@ impl SqlStore {
             counts.insert("Patient".to_owned(), batch.patients.len() as u64);
         }
 
-        let mut groups: [Vec<&RecordItem>; 8] = Default::default();
+        let mut groups: [Vec<&RecordItem>; 9] = Default::default();
         for item in &batch.items {
             groups[table_index(item)].push(item);
         }

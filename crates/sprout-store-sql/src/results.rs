@@ -69,6 +69,7 @@ fn display_expr(table: &str) -> &'static str {
         "immunizations" => "vaccine_text",
         "medication_requests" => "medication_text",
         "document_references" => "type_text",
+        "appointments" => "COALESCE(visit_type, status)",
         _ => "display",
     }
 }

@@ -34,6 +34,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     audit(store.as_ref()).await;
     seed_batch(store.as_ref()).await;
     crate::results_contract::results_release(store.as_ref()).await;
+    crate::contract_care::run(store.as_ref()).await;
     assert!(store.has_any_account().await.unwrap());
 }
 

@@ -8,6 +8,7 @@
 //! above this crate holds an `Arc<dyn Store>`.
 
 pub mod audit;
+pub mod care;
 pub mod contract;
 pub mod results;
 pub mod results_contract;
@@ -19,6 +20,7 @@ pub mod security_contract;
 pub use security::SecurityStore;
 pub mod contract_enrollment;
 pub mod enrollment;
+mod contract_care;
 
 use async_trait::async_trait;
 use jiff::civil::Date;
@@ -520,6 +522,9 @@ pub trait Store:
     + ResultsStore
     + SecurityStore
     + enrollment::EnrollmentStore
+    + care::RefillStore
+    + care::AppointmentStore
+    + care::CheckInStore
 {
 }
 
@@ -536,6 +541,9 @@ impl<
             + ResultsStore
             + SecurityStore
             + enrollment::EnrollmentStore,
+            + care::RefillStore
+            + care::AppointmentStore
+            + care::CheckInStore,
     > Store for T
 {
 }

@@ -21,6 +21,8 @@ const EN_CATALOGS: &[(&str, &str)] = &[
     ("results.en.ftl", include_str!("../i18n/results.en.ftl")),
     ("security.en.ftl", include_str!("../i18n/security.en.ftl")),
     ("enroll.en.ftl", include_str!("../i18n/enroll.en.ftl")),
+    ("meds.en.ftl", include_str!("../i18n/meds.en.ftl")),
+    ("appts.en.ftl", include_str!("../i18n/appts.en.ftl")),
 ];
 
 /// The Spanish catalogs, file for file as [`EN_CATALOGS`].
@@ -32,6 +34,8 @@ const ES_CATALOGS: &[(&str, &str)] = &[
     ("results.es.ftl", include_str!("../i18n/results.es.ftl")),
     ("security.es.ftl", include_str!("../i18n/security.es.ftl")),
     ("enroll.es.ftl", include_str!("../i18n/enroll.es.ftl")),
+    ("meds.es.ftl", include_str!("../i18n/meds.es.ftl")),
+    ("appts.es.ftl", include_str!("../i18n/appts.es.ftl")),
 ];
 
 /// The catalogs of a language.

@@ -21,9 +21,11 @@
 //!   for sessions and audit times.
 
 mod account;
+mod appts;
 mod audit;
 mod audit_pages;
 mod auth;
+mod care;
 mod clock;
 mod context;
 mod enroll;
@@ -32,6 +34,7 @@ mod growth;
 mod i18n;
 mod imm_pdf;
 mod immunizations;
+mod meds;
 mod pages;
 mod present;
 mod proxies;
@@ -47,6 +50,7 @@ mod totp;
 mod views;
 
 pub use auth::hash_password;
+pub use care::{AppointmentSettings, PracticeDocument};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use enroll::{issue_office_pin, EnrollmentConfig};
 pub use error::WebError;
@@ -105,6 +109,10 @@ pub struct WebConfig {
     pub security: SecurityConfig,
     /// Enrollment: link lifetimes, the CSV upload limit, the outbox wake-up.
     pub enrollment: EnrollmentConfig,
+    /// Refill eligibility: the built-in lists and the `[refills]` additions.
+    pub refills: sprout_domain::refill::RefillRules,
+    /// The `[appointments]` settings (windows, video link, copays, documents).
+    pub appointments: AppointmentSettings,
 }
 
 impl Default for WebConfig {
@@ -120,6 +128,8 @@ impl Default for WebConfig {
             release: sprout_domain::release::ReleaseRules::default(),
             security: SecurityConfig::default(),
             enrollment: EnrollmentConfig::default(),
+            refills: sprout_domain::refill::RefillRules::standard(),
+            appointments: AppointmentSettings::default(),
         }
     }
 }
@@ -215,6 +225,8 @@ pub fn router(state: AppState) -> Router {
         .merge(recovery::routes())
         .merge(staff_accounts::routes())
         .merge(enroll::routes(&state))
+        .merge(meds::routes())
+        .merge(appts::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -228,6 +240,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/audit.css", get(audit_pages::stylesheet))
         .route("/static/results.css", get(results::stylesheet))
         .route("/static/enroll.css", get(enroll::stylesheet))
+        .route("/static/care.css", get(appts::stylesheet))
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -28,10 +28,11 @@ pub(crate) enum Page {
     Visits,
     LabResults,
     Notes,
+    Appointments,
 }
 
 impl Page {
-    const ALL: [Page; 9] = [
+    const ALL: [Page; 10] = [
         Page::Summary,
         Page::Vitals,
         Page::Immunizations,
@@ -41,6 +42,7 @@ impl Page {
         Page::Visits,
         Page::LabResults,
         Page::Notes,
+        Page::Appointments,
     ];
 
     /// The last path segment (`""` for the summary).
@@ -55,6 +57,7 @@ impl Page {
             Self::Visits => "visits",
             Self::LabResults => "lab-results",
             Self::Notes => "notes",
+            Self::Appointments => "appointments",
         }
     }
 
@@ -83,6 +86,7 @@ impl Page {
             Self::Visits => Section::VisitSummaries,
             Self::LabResults => Section::LabResults,
             Self::Notes => Section::ClinicalNotes,
+            Self::Appointments => Section::Appointments,
         }
     }
 
@@ -97,6 +101,7 @@ impl Page {
             Self::Visits => "tab-visits",
             Self::LabResults => "tab-lab-results",
             Self::Notes => "tab-notes",
+            Self::Appointments => "tab-appointments",
         }
     }
 

@@ -144,6 +144,23 @@ impl<'a> Scope<'a> {
         )
     }
 
+    /// The decision to take `action` (other than view) for the patient
+    /// (ACCESS-POLICY.md rule 4, last bullet: the action in `proxy_actions`
+    /// and view access to its section; rule 2 for staff).
+    pub fn action(&self, action: Action) -> Decision {
+        policy::decide(
+            self.policy,
+            &Request {
+                actor: self.actor.clone(),
+                patient: self.facts.clone(),
+                action,
+                section: action.section(),
+                item: None,
+            },
+            self.today,
+        )
+    }
+
     /// The sections the actor may view.
     pub fn sections(&self) -> Vec<Section> {
         policy::visible_sections(self.policy, &self.actor, &self.facts, self.today)
@@ -188,7 +205,7 @@ impl<'a> Scope<'a> {
 
     /// The items of `section` the actor may view, in order; each withheld one
     /// is added to `log` with its decision.
-    fn filter<T: HasMeta>(
+    pub(crate) fn filter<T: HasMeta>(
         &self,
         section: Section,
         items: Vec<T>,
@@ -225,7 +242,7 @@ impl<'a> Scope<'a> {
 }
 
 /// Record types that carry [`ItemMeta`].
-trait HasMeta {
+pub(crate) trait HasMeta {
     fn meta(&self) -> &ItemMeta;
 }
 
@@ -1178,7 +1195,7 @@ pub(crate) async fn visible_patients(state: &AppState, user: &SignedIn) -> WebRe
     visible_among(state, user, &relationships, today).await
 }
 
-async fn visible_among(
+pub(crate) async fn visible_among(
     state: &AppState,
     user: &SignedIn,
     relationships: &[ProxyRelationship],
@@ -1206,6 +1223,32 @@ async fn visible_among(
         }
     }
     Ok(out)
+}
+
+/// The policy's decision on `action` by the signed-in user for `patient`
+/// today (a refill, an appointment...), from the stored facts. For pages that
+/// have read the patient through [`view`] and offer an action.
+///
+/// # Errors
+/// [`WebError::Store`] when the database fails.
+pub(crate) async fn decide_action(
+    state: &AppState,
+    user: &SignedIn,
+    patient: &Patient,
+    action: Action,
+) -> WebResult<Decision> {
+    let relationships = relationships_of(state, user).await?;
+    let facts = facts_of(state, user, patient).await?;
+    let today = state.clock().today();
+    let scope = Scope::new(
+        state.policy(),
+        &user.actor,
+        &patient.id,
+        facts,
+        &relationships,
+        today,
+    );
+    Ok(scope.action(action))
 }
 
 /// The signed-in user's own record, when they may manage who sees it (an

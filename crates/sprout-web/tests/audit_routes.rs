@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 /// The GET routes (axum templates) that read patient data, as the source
 /// declares them.
-const READING_ROUTES: [&str; 16] = [
+const READING_ROUTES: [&str; 24] = [
     "/patients/{id}",
     "/patients/{id}/lab-results",
     "/patients/{id}/notes",
@@ -30,6 +30,14 @@ const READING_ROUTES: [&str; 16] = [
     "/staff/audit",
     "/staff/audit.csv",
     "/patients/{id}/enrollment",
+    "/patients/{id}/medications",
+    "/patients/{id}/medications/{item}/refill",
+    "/staff/refills",
+    "/patients/{id}/appointments",
+    "/patients/{id}/appointments/request",
+    "/patients/{id}/appointments/{appt}/check-in",
+    "/patients/{id}/appointments/{appt}/video",
+    "/staff/appointments",
 ];
 
 /// GET routes that read no patient data (besides `/static/...` files), or
@@ -164,9 +172,17 @@ struct Case {
 
 #[tokio::test]
 async fn each_reading_route_writes_exactly_one_read_event_for_its_patient() {
-    let app = common::start().await;
+    let app = common::start_with(sprout_web::WebConfig {
+        appointments: sprout_web::AppointmentSettings {
+            video_url: Some("https://video.example.org/room".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
     add_staff(&app).await;
     let teen = add_teen(&app).await;
+    audit_support::add_care(&app, &teen).await;
     let ana = app.ana.to_string();
     let ben = app.ben.to_string();
     let tina = teen.id.to_string();
@@ -319,6 +335,60 @@ async fn each_reading_route_writes_exactly_one_read_event_for_its_patient() {
         audit_support::FRONT_DESK_EMAIL,
         format!("/patients/{ana}/enrollment"),
         &app.ana,
+        "read",
+    );
+    for (route, who, what) in [
+        (
+            "/patients/{id}/medications",
+            audit_support::TEEN_EMAIL,
+            "medications",
+        ),
+        (
+            "/patients/{id}/medications/{item}/refill",
+            audit_support::TEEN_EMAIL,
+            "medications/tina-cet/refill",
+        ),
+        (
+            "/patients/{id}/appointments",
+            audit_support::TEEN_EMAIL,
+            "appointments",
+        ),
+        (
+            "/patients/{id}/appointments/request",
+            audit_support::TEEN_EMAIL,
+            "appointments/request",
+        ),
+        (
+            "/patients/{id}/appointments/{appt}/check-in",
+            audit_support::TEEN_EMAIL,
+            "appointments/tina-visit/check-in",
+        ),
+        (
+            "/patients/{id}/appointments/{appt}/video",
+            audit_support::TEEN_EMAIL,
+            "appointments/tina-video/video",
+        ),
+    ] {
+        case(
+            route,
+            who,
+            format!("/patients/{tina}/{what}"),
+            &teen.id,
+            "read",
+        );
+    }
+    case(
+        "/staff/refills",
+        NURSE_EMAIL,
+        "/staff/refills".into(),
+        &teen.id,
+        "read",
+    );
+    case(
+        "/staff/appointments",
+        audit_support::FRONT_DESK_EMAIL,
+        "/staff/appointments".into(),
+        &teen.id,
         "read",
     );
 

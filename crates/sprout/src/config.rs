@@ -44,6 +44,13 @@ pub struct FileConfig {
     /// `[enrollment]`: how long invitation links and office PINs work.
     #[serde(default)]
     pub enrollment: EnrollmentSection,
+    /// `[refills]`: additions to the controlled-substance and antibiotic
+    /// lists, antibiotics the practice refills, medications never refilled.
+    #[serde(default)]
+    pub refills: sprout_domain::refill::RefillSettings,
+    /// `[appointments]`: windows, video link, copays, documents to sign.
+    #[serde(default)]
+    pub appointments: Option<AppointmentsSection>,
 }
 
 /// `[security]` settings (account security, issue 4). Every one is optional.
@@ -147,6 +154,122 @@ impl EnrollmentSection {
                 .saturating_mul(1024);
         }
         Ok(c)
+    }
+}
+
+/// `[appointments]` settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentsSection {
+    /// Hours before a visit after which families must call to cancel (24).
+    pub cancel_cutoff_hours: Option<u32>,
+    /// Days before a visit from which it may be confirmed (30).
+    pub confirm_days: Option<u16>,
+    /// Days before a visit from which pre-check-in is open (30).
+    pub check_in_days: Option<u16>,
+    /// Minutes before a video visit its link opens (15).
+    pub video_opens_minutes: Option<u32>,
+    /// The practice's video visit link (`https://...`).
+    pub video_url: Option<String>,
+    /// Copay shown at pre-check-in, in dollars, when no visit type matches.
+    pub copay: Option<f64>,
+    /// Copay per visit type, in dollars (`"Well child visit" = 0`).
+    #[serde(default)]
+    pub copays: std::collections::BTreeMap<String, f64>,
+    /// Documents to sign at pre-check-in.
+    #[serde(default)]
+    pub documents: Vec<DocumentEntry>,
+}
+
+/// One `[[appointments.documents]]` entry.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentEntry {
+    /// Stable id: letters, digits and `-`.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The full text.
+    pub text: String,
+}
+
+/// Dollars (a TOML number) to cents; `None` for a negative, non-finite or
+/// absurd amount.
+fn cents(dollars: f64) -> Option<u32> {
+    (dollars.is_finite() && (0.0..=100_000.0).contains(&dollars))
+        .then(|| (dollars * 100.0).round() as u32)
+}
+
+impl AppointmentsSection {
+    /// The web layer's settings.
+    ///
+    /// # Errors
+    /// A bad amount, an empty or repeated document id, a video link that is
+    /// not http(s), or a window of zero days, named.
+    pub fn settings(&self) -> anyhow::Result<sprout_web::AppointmentSettings> {
+        use jiff::SignedDuration;
+        let mut s = sprout_web::AppointmentSettings::default();
+        if let Some(h) = self.cancel_cutoff_hours {
+            s.windows.cancel_cutoff = SignedDuration::from_hours(i64::from(h));
+        }
+        if let Some(d) = self.confirm_days {
+            if d == 0 {
+                bail!("[appointments] confirm_days must be at least 1");
+            }
+            s.windows.confirm_days = i32::from(d);
+        }
+        if let Some(d) = self.check_in_days {
+            if d == 0 {
+                bail!("[appointments] check_in_days must be at least 1");
+            }
+            s.windows.check_in_days = i32::from(d);
+        }
+        if let Some(m) = self.video_opens_minutes {
+            s.windows.video_opens_before = SignedDuration::from_mins(i64::from(m));
+        }
+        if let Some(url) = &self.video_url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                bail!("[appointments] video_url `{url}` must start with https:// or http://");
+            }
+            s.video_url = Some(url.clone());
+        }
+        if let Some(c) = self.copay {
+            s.default_copay_cents = Some(
+                cents(c).with_context(|| format!("[appointments] copay {c} is not an amount"))?,
+            );
+        }
+        for (visit, c) in &self.copays {
+            let amount = cents(*c).with_context(|| {
+                format!("[appointments.copays] `{visit}` = {c} is not an amount")
+            })?;
+            s.copays.push((visit.clone(), amount));
+        }
+        for d in &self.documents {
+            let ok = !d.id.is_empty()
+                && d.id.len() <= 64
+                && d.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if !ok {
+                bail!(
+                    "[[appointments.documents]] id `{}` must be letters, digits and -",
+                    d.id
+                );
+            }
+            if s.documents.iter().any(|x| x.id == d.id) {
+                bail!("[[appointments.documents]] id `{}` is used twice", d.id);
+            }
+            if d.title.trim().is_empty() || d.text.trim().is_empty() {
+                bail!(
+                    "[[appointments.documents]] `{}` needs a title and a text",
+                    d.id
+                );
+            }
+            s.documents.push(sprout_web::PracticeDocument {
+                id: d.id.clone(),
+                title: d.title.trim().to_owned(),
+                text: d.text.trim().to_owned(),
+            });
+        }
+        Ok(s)
     }
 }
 
@@ -276,6 +399,12 @@ impl FileConfig {
             .with_context(|| format!("cannot read config file {}", path.display()))?;
         let cfg: Self = toml::from_str(&text)
             .with_context(|| format!("config file {} is not valid", path.display()))?;
+        sprout_domain::refill::RefillRules::from_settings(&cfg.refills)
+            .with_context(|| format!("config file {}", path.display()))?;
+        if let Some(a) = &cfg.appointments {
+            a.settings()
+                .with_context(|| format!("config file {}", path.display()))?;
+        }
         if let Some(tz) = &cfg.practice.time_zone {
             if jiff::tz::TimeZone::get(tz).is_err() {
                 bail!("config file {}: unknown time zone `{tz}`", path.display());

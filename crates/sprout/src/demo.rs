@@ -356,3 +356,22 @@ pub fn print_logins(logins: &[Login], listen: &str) {
     out.push_str(&format!("\nOpen http://{listen}/ in a browser.\n"));
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }
+
+/// The demo practice's `[appointments]` settings, used when the config file
+/// has none: a video link, copays, and one document to sign at pre-check-in.
+pub fn appointment_settings() -> sprout_web::AppointmentSettings {
+    sprout_web::AppointmentSettings {
+        video_url: Some(sprout_demo::DEMO_VIDEO_URL.to_owned()),
+        default_copay_cents: Some(2500),
+        copays: vec![("Well child visit".to_owned(), 0)],
+        documents: sprout_demo::DEMO_DOCUMENTS
+            .iter()
+            .map(|(id, title, text)| sprout_web::PracticeDocument {
+                id: (*id).to_owned(),
+                title: (*title).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect(),
+        ..Default::default()
+    }
+}

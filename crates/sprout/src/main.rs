@@ -335,6 +335,11 @@ fn web_config(file: &FileConfig) -> anyhow::Result<sprout_web::WebConfig> {
         release: file.release_rules()?,
         security: file.security.web()?,
         enrollment: file.enrollment.web()?,
+        refills: sprout_domain::refill::RefillRules::from_settings(&file.refills)?,
+        appointments: match &file.appointments {
+            Some(a) => a.settings()?,
+            None => sprout_web::AppointmentSettings::default(),
+        },
         ..defaults
     })
 }
@@ -415,6 +420,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             if r.file.practice.name.is_none() {
                 cfg.practice_name = sprout_demo::DEMO_PRACTICE.to_owned();
                 cfg.practice_address = Some(sprout_demo::DEMO_ADDRESS.to_owned());
+            }
+            if r.file.appointments.is_none() {
+                cfg.appointments = demo::appointment_settings();
             }
             let fixed_today = match today.as_deref() {
                 Some(t) => Some(

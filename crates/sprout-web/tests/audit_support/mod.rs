@@ -50,6 +50,90 @@ pub async fn add_teen(app: &App) -> Teen {
     Teen { id, account, rel }
 }
 
+/// Gives Tina an allergy medicine she may refill, a visit and a video visit
+/// in ten days, a pending refill request and a pending visit request (so the
+/// staff queues list one patient each).
+pub async fn add_care(app: &App, teen: &Teen) {
+    use sprout_domain::record::{Appointment, ItemMeta, MedicationRequest, RecordItem};
+    use sprout_domain::ItemId;
+    use sprout_store::care::{AppointmentRequest, RefillRequest, RequestStatus};
+    let meta = |id: &str| ItemMeta {
+        id: ItemId::parse(id).unwrap(),
+        patient_id: teen.id.clone(),
+        source_id: format!("src-{id}"),
+        labels: Labels::default(),
+    };
+    let start = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(240);
+    let text = |t: jiff::Timestamp| {
+        jiff::Timestamp::from_second(t.as_second())
+            .unwrap()
+            .to_string()
+    };
+    let visit = |id: &str, video: bool| {
+        RecordItem::Appointment(Appointment {
+            meta: meta(id),
+            status: "booked".into(),
+            visit_type: Some("Follow-up".into()),
+            reason_text: None,
+            start: Some(text(start)),
+            end: Some(text(start + jiff::SignedDuration::from_mins(20))),
+            practitioner: None,
+            location: None,
+            video,
+        })
+    };
+    app.store
+        .import_batch(&sprout_store::ImportBatch {
+            patients: vec![],
+            items: vec![
+                RecordItem::MedicationRequest(MedicationRequest {
+                    meta: meta("tina-cet"),
+                    status: "active".into(),
+                    rxnorm: None,
+                    medication_text: "Cetirizine 5 MG Oral Tablet".into(),
+                    dosage_text: None,
+                    authored_on: Some("2026-01-20".into()),
+                    prescriber: None,
+                }),
+                visit("tina-visit", false),
+                visit("tina-video", true),
+            ],
+        })
+        .await
+        .unwrap();
+    let now = jiff::Timestamp::now();
+    app.store
+        .create_refill_request(&RefillRequest {
+            id: "tina-refill".into(),
+            patient_id: teen.id.clone(),
+            medication_id: ItemId::parse("tina-cet").unwrap(),
+            requested_by: teen.account.clone(),
+            pharmacy: "Main St".into(),
+            note: String::new(),
+            status: RequestStatus::Pending,
+            created_at: now,
+            decision: None,
+        })
+        .await
+        .unwrap();
+    app.store
+        .create_appointment_request(&AppointmentRequest {
+            id: "tina-visit-request".into(),
+            patient_id: teen.id.clone(),
+            requested_by: teen.account.clone(),
+            reason: "Knee pain".into(),
+            visit_type: "sick".into(),
+            preferred_days: String::new(),
+            preferred_times: "any".into(),
+            status: RequestStatus::Pending,
+            created_at: now,
+            decision: None,
+            appointment_id: None,
+        })
+        .await
+        .unwrap();
+}
+
 /// Adds the clinician and the front desk.
 pub async fn add_staff(app: &App) {
     common::add_account(
