@@ -16,8 +16,8 @@
 
 mod accounts;
 mod audit;
-mod enrollment;
 mod care;
+mod enrollment;
 mod jobs;
 pub mod migrate;
 mod records;

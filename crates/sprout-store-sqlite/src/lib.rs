@@ -44,6 +44,8 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 6,
         name: "enrollment",
         sql: include_str!("../migrations/0006_enrollment.sql"),
+    },
+    Migration {
         version: 8,
         name: "refills_appointments",
         sql: include_str!("../migrations/0008_refills_appointments.sql"),

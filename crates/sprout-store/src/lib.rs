@@ -18,9 +18,9 @@ pub mod security;
 pub mod security_contract;
 
 pub use security::SecurityStore;
+mod contract_care;
 pub mod contract_enrollment;
 pub mod enrollment;
-mod contract_care;
 
 use async_trait::async_trait;
 use jiff::civil::Date;
@@ -540,7 +540,7 @@ impl<
             + JobLeaseStore
             + ResultsStore
             + SecurityStore
-            + enrollment::EnrollmentStore,
+            + enrollment::EnrollmentStore
             + care::RefillStore
             + care::AppointmentStore
             + care::CheckInStore,
