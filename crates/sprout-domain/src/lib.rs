@@ -14,6 +14,7 @@ pub mod growth;
 pub mod ids;
 pub mod immunization;
 pub mod password;
+pub mod messaging;
 pub mod people;
 pub mod policy;
 pub mod record;

@@ -8,6 +8,8 @@
 //!   the policy asks for it, when a teen's own account is created. Each notice
 //!   is recorded under a unique key in the same transaction as its email, so it
 //!   is sent once however many runs or nodes get there.
+//! - [`messaging`]: overdue-message reminders to the staff pools and the
+//!   removal of attachment files no message refers to.
 //! - [`scheduler`]: the loop an app node runs: every few minutes, take the
 //!   day's notice lease and run the notices, then drain the outbox.
 //!
@@ -15,6 +17,7 @@
 //! the birth date. These jobs only tell people what is about to change, in
 //! plain words and without health information.
 
+pub mod messaging;
 pub mod notices;
 pub mod outbox;
 pub mod scheduler;

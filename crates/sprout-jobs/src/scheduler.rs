@@ -38,6 +38,10 @@ pub struct SchedulerConfig {
     pub interval: Duration,
     /// This node's name in leases (default: random per process).
     pub node: String,
+    /// Messaging settings: when given, each tick also reminds pools of
+    /// overdue threads and removes orphan attachment files
+    /// ([`crate::messaging::run_once`]).
+    pub messaging: Option<sprout_domain::messaging::Settings>,
 }
 
 impl Default for SchedulerConfig {
@@ -45,6 +49,7 @@ impl Default for SchedulerConfig {
         Self {
             interval: Duration::from_secs(5 * 60),
             node: format!("node-{}", random_id()),
+            messaging: None,
         }
     }
 }
@@ -128,6 +133,14 @@ pub async fn run_scheduler<C, S>(
             () = &mut shutdown => break,
             _ = every.tick() => {
                 let (today, now) = clock();
+                // Messaging first, so that its reminders leave with this
+                // tick's outbox drain.
+                if let Some(settings) = &config.messaging {
+                    match crate::messaging::run_once(store.as_ref(), settings, now).await {
+                        Ok(r) => tracing::debug!(?r, "messaging jobs ran"),
+                        Err(e) => tracing::warn!(error = %e, "messaging jobs failed; will retry"),
+                    }
+                }
                 match tick(store.as_ref(), &policy, sender.as_ref(), today, now, &config.node).await {
                     Ok(r) => tracing::debug!(?r, "scheduled jobs ran"),
                     Err(e) => tracing::warn!(error = %e, "scheduled jobs failed; will retry"),

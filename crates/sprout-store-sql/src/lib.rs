@@ -19,6 +19,7 @@ mod audit;
 mod care;
 mod enrollment;
 mod jobs;
+mod messaging;
 pub mod migrate;
 mod records;
 mod results;

@@ -21,6 +21,7 @@ pub use security::SecurityStore;
 mod contract_care;
 pub mod contract_enrollment;
 pub mod enrollment;
+pub mod messaging;
 
 use async_trait::async_trait;
 use jiff::civil::Date;
@@ -525,6 +526,7 @@ pub trait Store:
     + care::RefillStore
     + care::AppointmentStore
     + care::CheckInStore
+    + messaging::MessageStore
 {
 }
 
@@ -543,7 +545,8 @@ impl<
             + enrollment::EnrollmentStore
             + care::RefillStore
             + care::AppointmentStore
-            + care::CheckInStore,
+            + care::CheckInStore
+            + messaging::MessageStore,
     > Store for T
 {
 }

@@ -23,6 +23,7 @@ const EN_CATALOGS: &[(&str, &str)] = &[
     ("enroll.en.ftl", include_str!("../i18n/enroll.en.ftl")),
     ("meds.en.ftl", include_str!("../i18n/meds.en.ftl")),
     ("appts.en.ftl", include_str!("../i18n/appts.en.ftl")),
+    ("messages.en.ftl", include_str!("../i18n/messages.en.ftl")),
 ];
 
 /// The Spanish catalogs, file for file as [`EN_CATALOGS`].
@@ -36,6 +37,7 @@ const ES_CATALOGS: &[(&str, &str)] = &[
     ("enroll.es.ftl", include_str!("../i18n/enroll.es.ftl")),
     ("meds.es.ftl", include_str!("../i18n/meds.es.ftl")),
     ("appts.es.ftl", include_str!("../i18n/appts.es.ftl")),
+    ("messages.es.ftl", include_str!("../i18n/messages.es.ftl")),
 ];
 
 /// The catalogs of a language.

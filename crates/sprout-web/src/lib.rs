@@ -35,6 +35,7 @@ mod i18n;
 mod imm_pdf;
 mod immunizations;
 mod meds;
+mod messages;
 mod pages;
 mod present;
 mod proxies;
@@ -113,6 +114,9 @@ pub struct WebConfig {
     pub refills: sprout_domain::refill::RefillRules,
     /// The `[appointments]` settings (windows, video link, copays, documents).
     pub appointments: AppointmentSettings,
+    /// Messaging: holidays, pools, the attachments folder (`[messaging]`).
+    /// Default: no holidays, the default pools, `./data/attachments`.
+    pub messaging: sprout_domain::messaging::Settings,
 }
 
 impl Default for WebConfig {
@@ -130,6 +134,7 @@ impl Default for WebConfig {
             enrollment: EnrollmentConfig::default(),
             refills: sprout_domain::refill::RefillRules::standard(),
             appointments: AppointmentSettings::default(),
+            messaging: sprout_domain::messaging::Settings::default(),
         }
     }
 }
@@ -227,6 +232,7 @@ pub fn router(state: AppState) -> Router {
         .merge(enroll::routes(&state))
         .merge(meds::routes())
         .merge(appts::routes())
+        .merge(messages::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -241,6 +247,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/results.css", get(results::stylesheet))
         .route("/static/enroll.css", get(enroll::stylesheet))
         .route("/static/care.css", get(appts::stylesheet))
+        .route("/static/messages.css", get(messages::stylesheet))
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -176,6 +176,26 @@ impl<'a> Scope<'a> {
         &self.facts
     }
 
+    /// The decision to read one of the patient's message threads:
+    /// [`sprout_domain::messaging::thread_access`] (the policy's view of the
+    /// `messages` section for the thread, and participants only besides
+    /// staff). `participant`: the signed-in account started the thread.
+    pub fn thread(&self, participant: bool) -> Decision {
+        sprout_domain::messaging::thread_access(
+            self.policy,
+            &self.actor,
+            &self.facts,
+            participant,
+            self.today,
+        )
+    }
+
+    /// The decision to send a message about the patient (start a thread or
+    /// reply): [`sprout_domain::messaging::send_access`].
+    pub fn send(&self) -> Decision {
+        sprout_domain::messaging::send_access(self.policy, &self.actor, &self.facts, self.today)
+    }
+
     /// Whether the policy could withhold any item of `section` from this
     /// actor: asked for an item with every label (restricted, every
     /// sensitivity category, a thread without the proxy). The rules only ever
@@ -414,7 +434,7 @@ pub(crate) async fn facts_of(
 
 /// The signed-in account's relationships (none are read for staff, who do not
 /// act as proxies).
-async fn relationships_of(state: &AppState, user: &SignedIn) -> WebResult<Vec<ProxyRelationship>> {
+pub(crate) async fn relationships_of(state: &AppState, user: &SignedIn) -> WebResult<Vec<ProxyRelationship>> {
     if user.actor.staff_role.is_some() {
         return Ok(Vec::new());
     }

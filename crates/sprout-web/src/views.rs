@@ -42,6 +42,9 @@ pub(crate) struct Chrome<'a> {
     pub forms: bool,
     /// The practice's name (brand and window title).
     pub practice: String,
+    /// The messages link of the top bar (href, catalog key): "Messages" for
+    /// families, "Inbox" for staff who answer messages.
+    pub messages_link: Option<(&'static str, &'static str)>,
 }
 
 /// One choice of the language switch.
@@ -74,6 +77,15 @@ impl<'a> Chrome<'a> {
                 .and_then(|c| c.user.as_ref())
                 .map(|u| u.account.display_name.clone()),
             forms: ctx.is_some(),
+            messages_link: ctx
+                .and_then(|c| c.user.as_ref())
+                .and_then(|u| match u.actor.staff_role {
+                    None => Some(("/messages", "nav-messages")),
+                    Some(r) if sprout_domain::messaging::staff_answers_messages(r) => {
+                        Some(("/staff/inbox", "nav-inbox"))
+                    }
+                    Some(_) => None,
+                }),
         }
     }
 

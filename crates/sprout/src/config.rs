@@ -51,6 +51,9 @@ pub struct FileConfig {
     /// `[appointments]`: windows, video link, copays, documents to sign.
     #[serde(default)]
     pub appointments: Option<AppointmentsSection>,
+    /// `[messaging]`: holidays, pools, the attachments folder.
+    #[serde(default)]
+    pub messaging: MessagingSection,
 }
 
 /// `[security]` settings (account security, issue 4). Every one is optional.
@@ -271,6 +274,24 @@ impl AppointmentsSection {
         }
         Ok(s)
     }
+/// `[messaging]` settings (issue 5).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessagingSection {
+    /// Days the practice is closed besides weekends (`YYYY-MM-DD`), skipped
+    /// when reply-due times are counted.
+    pub holidays: Option<Vec<String>>,
+    /// Pool of each category (`clinical = "nurses"`, `billing = "front-office"`).
+    pub pools: Option<std::collections::BTreeMap<String, String>>,
+    /// Address of each pool, for reminders and notices (`nurses = "nurses@..."`).
+    pub pool_emails: Option<std::collections::BTreeMap<String, String>>,
+    /// Business days staff have to reply (default 2).
+    pub reply_business_days: Option<u32>,
+    /// Folder attachments are stored in (default `./data/attachments`).
+    pub attachments_folder: Option<PathBuf>,
+    /// Hours a file no message refers to is kept before it is removed
+    /// (default 24).
+    pub orphan_grace_hours: Option<u32>,
 }
 
 /// `[practice]` settings.
@@ -379,6 +400,52 @@ impl FileConfig {
         Ok(sprout_domain::sensitivity::CodeList::with_extra(extra))
     }
 
+    /// The messaging settings of `[messaging]`, over the defaults.
+    ///
+    /// # Errors
+    /// A holiday that is not a `YYYY-MM-DD` date, or an unknown category,
+    /// named.
+    pub fn messaging(&self) -> anyhow::Result<sprout_domain::messaging::Settings> {
+        use sprout_domain::messaging::{Category, Settings};
+        let m = &self.messaging;
+        let mut s = Settings::default();
+        for h in m.holidays.iter().flatten() {
+            let d = h.parse::<jiff::civil::Date>().map_err(|_| {
+                anyhow::anyhow!("[messaging] holidays: `{h}` is not a date like 2026-11-26")
+            })?;
+            s.holidays.push(d);
+        }
+        for (category, pool) in m.pools.iter().flatten() {
+            let c = category.parse::<Category>().map_err(|_| {
+                let known: Vec<&str> = Category::ALL.iter().map(|c| c.code()).collect();
+                anyhow::anyhow!(
+                    "[messaging] pools: unknown category `{category}` (one of {})",
+                    known.join(", ")
+                )
+            })?;
+            if pool.trim().is_empty() {
+                bail!("[messaging] pools: the pool of `{category}` is empty");
+            }
+            s.pools.insert(c, pool.trim().to_owned());
+        }
+        if let Some(e) = &m.pool_emails {
+            s.pool_emails = e.clone();
+        }
+        if let Some(d) = m.reply_business_days {
+            if d == 0 || d > 30 {
+                bail!("[messaging] reply_business_days must be from 1 to 30");
+            }
+            s.reply_business_days = d;
+        }
+        if let Some(f) = &m.attachments_folder {
+            s.attachments_dir = f.clone();
+        }
+        if let Some(h) = m.orphan_grace_hours {
+            s.orphan_grace = jiff::SignedDuration::from_hours(i64::from(h));
+        }
+        Ok(s)
+    }
+
     /// Reads the config file named, or `./sprout.toml` if present, or defaults.
     ///
     /// # Errors
@@ -405,6 +472,8 @@ impl FileConfig {
             a.settings()
                 .with_context(|| format!("config file {}", path.display()))?;
         }
+        cfg.messaging()
+            .with_context(|| format!("config file {}", path.display()))?;
         if let Some(tz) = &cfg.practice.time_zone {
             if jiff::tz::TimeZone::get(tz).is_err() {
                 bail!("config file {}: unknown time zone `{tz}`", path.display());

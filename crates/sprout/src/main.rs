@@ -4,6 +4,7 @@
 
 mod config;
 mod demo;
+mod demo_messages;
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
@@ -340,6 +341,7 @@ fn web_config(file: &FileConfig) -> anyhow::Result<sprout_web::WebConfig> {
             Some(a) => a.settings()?,
             None => sprout_web::AppointmentSettings::default(),
         },
+        messaging: file.messaging()?,
         ..defaults
     })
 }
@@ -361,6 +363,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let now = jiff::Timestamp::now();
             let today = now.to_zoned(cfg.time_zone.clone()).date();
             let node = format!("cli-{}", std::process::id());
+            let messaging = sprout_jobs::messaging::run_once(&*store, &cfg.messaging, now).await?;
+            eprintln!("messaging: {}", serde_json::to_string(&messaging)?);
             let report =
                 sprout_jobs::scheduler::tick(&*store, &cfg.policy, &*sender, today, now, &node)
                     .await?;
@@ -445,6 +449,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 accounts_json.as_deref(),
             )
             .await?;
+            demo_messages::seed(&*store, clock.now(), &cfg.time_zone, &cfg.messaging).await?;
             demo::print_logins(&logins, &listen);
             if !no_serve {
                 serve(store, clock, cfg, &r.file.email, &listen).await?;
@@ -776,6 +781,7 @@ async fn serve(
             }
         });
     }
+    let messaging = cfg.messaging.clone();
     let state = sprout_web::AppState::new(store.clone(), clock.clone(), cfg);
     eprintln!("Sprout is listening on http://{}", listener.local_addr()?);
 
@@ -790,7 +796,10 @@ async fn serve(
             policy,
             sender,
             move || (clock.today(), clock.now()),
-            sprout_jobs::scheduler::SchedulerConfig::default(),
+            sprout_jobs::scheduler::SchedulerConfig {
+                messaging: Some(messaging),
+                ..sprout_jobs::scheduler::SchedulerConfig::default()
+            },
             async move {
                 let _ = stop.wait_for(|s| *s).await;
             },

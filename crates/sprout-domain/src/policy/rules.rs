@@ -180,6 +180,10 @@ code_enum!(
         GrantAllowed = "grant-allowed",
         /// Default deny: a `view` that names no section.
         SectionRequired = "section-required",
+        /// A message thread the actor (not staff) did not start or write in:
+        /// threads are visible to their participants and the care team only
+        /// (issue 5; `messaging::thread_access`).
+        NotThreadParticipant = "not-thread-participant",
     }
 );
 
