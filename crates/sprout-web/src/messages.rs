@@ -810,6 +810,9 @@ fn display_name(raw: &str) -> String {
 /// they are durable before the message that names them is committed.
 async fn commit_files(dir: &FsPath, files: Vec<Received>) -> WebResult<Vec<Attachment>> {
     let mut out: Vec<Attachment> = Vec::new();
+    if files.is_empty() {
+        return Ok(out);
+    }
     let mut pending: Vec<PathBuf> = files.iter().map(|f| f.temp.clone()).collect();
     for (i, f) in files.into_iter().enumerate() {
         let id = random_hex();
