@@ -125,7 +125,10 @@ fn attachments_are_recognised_by_content() {
     assert_eq!(sniff(&xlsx), None, "a spreadsheet is no .docx");
     let plain_zip = zip(&[("notes.txt", b"hello"), ("more.txt", b"x"), ("z.txt", b"y")]);
     assert_eq!(sniff(&plain_zip), None, "a ZIP without word/ is no .docx");
-    assert_eq!(sniff(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), Some(AttachmentKind::Pdf));
+    assert_eq!(
+        sniff(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"),
+        Some(AttachmentKind::Pdf)
+    );
     assert_eq!(
         sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
         Some(AttachmentKind::Png)
@@ -138,9 +141,16 @@ fn attachments_are_recognised_by_content() {
         sniff(b"\0\0\0\x14ftypqt  \0\0\0\0qt  "),
         Some(AttachmentKind::Mov)
     );
-    assert_eq!(sniff(b"\0\0\x01\xba\x44\0\x04\0\x04\x01"), Some(AttachmentKind::Mpeg));
+    assert_eq!(
+        sniff(b"\0\0\x01\xba\x44\0\x04\0\x04\x01"),
+        Some(AttachmentKind::Mpeg)
+    );
     // Refused whatever they are called.
-    assert_eq!(sniff(b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff"), None, "Windows executable");
+    assert_eq!(
+        sniff(b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff"),
+        None,
+        "Windows executable"
+    );
     assert_eq!(sniff(b"<!DOCTYPE html><html><body>hi</body></html>"), None);
     assert_eq!(
         sniff(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"),

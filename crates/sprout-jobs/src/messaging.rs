@@ -72,8 +72,9 @@ pub async fn remind_overdue(
             .map(|addr| NewEmail {
                 id: format!("reminder-{}", random_id()),
                 to_address: addr,
-                subject: "A message is past its reply time / Un mensaje tiene la respuesta atrasada"
-                    .into(),
+                subject:
+                    "A message is past its reply time / Un mensaje tiene la respuesta atrasada"
+                        .into(),
                 body_text: format!(
                     "A message in the {pool} pool of the Sprout inbox is past its reply time. \
                      Sign in to answer it.\n\nUn mensaje del grupo {pool} de la bandeja de \

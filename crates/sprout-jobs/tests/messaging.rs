@@ -106,7 +106,11 @@ async fn an_overdue_thread_is_reminded_once_to_its_pool() {
     let outbox = store.outbox_messages(0).await.unwrap();
     let mut to: Vec<&str> = outbox.iter().map(|m| m.to_address.as_str()).collect();
     to.sort();
-    assert_eq!(to, vec!["doc@example.org", "nurse@example.org"], "nurses and clinicians");
+    assert_eq!(
+        to,
+        vec!["doc@example.org", "nurse@example.org"],
+        "nurses and clinicians"
+    );
     for m in &outbox {
         let all = format!("{} {}", m.subject, m.body_text);
         assert!(!all.contains("Iris") && !all.contains("Secret") && !all.contains("Quintana"));

@@ -291,7 +291,11 @@ impl MessageStore for SqlStore {
             .map(|r| {
                 let id = row::text(r, "id")?;
                 Ok(Message {
-                    attachments: files.iter().filter(|a| a.message_id == id).cloned().collect(),
+                    attachments: files
+                        .iter()
+                        .filter(|a| a.message_id == id)
+                        .cloned()
+                        .collect(),
                     id,
                     thread_id: row::text(r, "thread_id")?,
                     seq: count(r, "seq")?,

@@ -335,7 +335,11 @@ pub async fn contract(store: &dyn Store) {
         .unwrap()
         .id;
     let nurse = store
-        .create_account(&acct("msg-a2", "msg-nurse@example.org", Some(StaffRole::Nurse)))
+        .create_account(&acct(
+            "msg-a2",
+            "msg-nurse@example.org",
+            Some(StaffRole::Nurse),
+        ))
         .await
         .unwrap()
         .id;
@@ -456,7 +460,12 @@ pub async fn contract(store: &dyn Store) {
     assert_eq!(msgs[0].attachments[1].message_id, "msg-m1");
     assert_eq!(msgs[0].side, Side::Family);
     assert_eq!(
-        store.attachment("msg-f2").await.unwrap().unwrap().size_bytes,
+        store
+            .attachment("msg-f2")
+            .await
+            .unwrap()
+            .unwrap()
+            .size_bytes,
         1234
     );
     let mut refs = store
@@ -480,11 +489,12 @@ pub async fn contract(store: &dyn Store) {
         idempotency_key: None,
         attachments: vec![],
     };
-    store
-        .post_message(&reply, &[], &audit("m2"))
+    store.post_message(&reply, &[], &audit("m2")).await.unwrap();
+    let th = store
+        .thread("msg-t1", Some(&parent))
         .await
+        .unwrap()
         .unwrap();
-    let th = store.thread("msg-t1", Some(&parent)).await.unwrap().unwrap();
     assert_eq!(th.message_count, 2);
     assert_eq!(th.due_at, None);
     assert_eq!(th.unread, 1);

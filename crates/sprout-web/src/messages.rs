@@ -79,7 +79,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/messages/new", get(compose))
         .route(
             "/messages/{thread}",
-            get(show).post(reply).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            get(show)
+                .post(reply)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route("/messages/{thread}/files/{file}", get(download))
         .route("/messages/{thread}/{action}", post(staff_action))
@@ -253,7 +255,10 @@ fn size_text(t: &Tr<'_>, bytes: u64) -> String {
     } else {
         t.with(
             "msg-size-kb",
-            &[("n", Arg::Num(i64::try_from(bytes.div_ceil(1024)).unwrap_or(0)))],
+            &[(
+                "n",
+                Arg::Num(i64::try_from(bytes.div_ceil(1024)).unwrap_or(0)),
+            )],
         )
     }
 }
@@ -288,7 +293,9 @@ fn random_hex() -> String {
 
 /// A thread or attachment id as generated here: 32 lowercase hex digits.
 fn plausible_id(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
 // ---------------------------------------------------------------------------
@@ -608,7 +615,11 @@ async fn receive(dir: &FsPath, mut mp: Multipart) -> WebResult<Upload> {
             Err(e) => {
                 if up.refused.is_none() && e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     up.refused = Some(AttachmentError::TooLarge {
-                        file: up.files.last().map(|f| f.file_name.clone()).unwrap_or_default(),
+                        file: up
+                            .files
+                            .last()
+                            .map(|f| f.file_name.clone())
+                            .unwrap_or_default(),
                     });
                     break;
                 }
@@ -901,7 +912,10 @@ async fn notices(
                 subject: t.with("msg-email-subject", &[("practice", Arg::Text(practice))]),
                 body_text: t.with(
                     "msg-email-body",
-                    &[("practice", Arg::Text(practice)), ("link", Arg::Text(&link))],
+                    &[
+                        ("practice", Arg::Text(practice)),
+                        ("link", Arg::Text(&link)),
+                    ],
                 ),
                 body_html: None,
                 locale: locale.code().to_owned(),
@@ -1213,10 +1227,9 @@ async fn thread_page<'a>(
         .iter()
         .map(|m| MessageView {
             author: match (m.side, staff) {
-                (Side::Staff, false) => t.with(
-                    "msg-from-care-team",
-                    &[("name", Arg::Text(&m.author_name))],
-                ),
+                (Side::Staff, false) => {
+                    t.with("msg-from-care-team", &[("name", Arg::Text(&m.author_name))])
+                }
                 _ => m.author_name.clone(),
             },
             staff: m.side == Side::Staff,
@@ -1254,10 +1267,8 @@ async fn thread_page<'a>(
         }
         if let Some(a) = &th.assigned_to {
             if let Some(acc) = state.store().account(a).await? {
-                assigned = Some(t.with(
-                    "msg-assigned-to",
-                    &[("name", Arg::Text(&acc.display_name))],
-                ));
+                assigned =
+                    Some(t.with("msg-assigned-to", &[("name", Arg::Text(&acc.display_name))]));
             }
         }
     }
@@ -1365,9 +1376,15 @@ async fn download(
         .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(a.kind.media_type())),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(a.kind.media_type()),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
         bytes,
@@ -1555,7 +1572,11 @@ async fn staff_action(
     let store = state.store();
     let id = &o.thread.id;
     match action.as_str() {
-        "assign" => store.assign_thread(id, Some(&user.actor.account_id)).await?,
+        "assign" => {
+            store
+                .assign_thread(id, Some(&user.actor.account_id))
+                .await?
+        }
         "unassign" => store.assign_thread(id, None).await?,
         "close" => store.set_thread_status(id, ThreadStatus::Closed).await?,
         "reopen" => store.set_thread_status(id, ThreadStatus::Open).await?,

@@ -434,7 +434,10 @@ pub(crate) async fn facts_of(
 
 /// The signed-in account's relationships (none are read for staff, who do not
 /// act as proxies).
-pub(crate) async fn relationships_of(state: &AppState, user: &SignedIn) -> WebResult<Vec<ProxyRelationship>> {
+pub(crate) async fn relationships_of(
+    state: &AppState,
+    user: &SignedIn,
+) -> WebResult<Vec<ProxyRelationship>> {
     if user.actor.staff_role.is_some() {
         return Ok(Vec::new());
     }

@@ -77,15 +77,15 @@ impl<'a> Chrome<'a> {
                 .and_then(|c| c.user.as_ref())
                 .map(|u| u.account.display_name.clone()),
             forms: ctx.is_some(),
-            messages_link: ctx
-                .and_then(|c| c.user.as_ref())
-                .and_then(|u| match u.actor.staff_role {
+            messages_link: ctx.and_then(|c| c.user.as_ref()).and_then(|u| {
+                match u.actor.staff_role {
                     None => Some(("/messages", "nav-messages")),
                     Some(r) if sprout_domain::messaging::staff_answers_messages(r) => {
                         Some(("/staff/inbox", "nav-inbox"))
                     }
                     Some(_) => None,
-                }),
+                }
+            }),
         }
     }
 

@@ -210,7 +210,11 @@ async fn limits_and_types_are_refused_before_anything_is_stored() {
             "{case}: what was typed is shown again"
         );
         assert_eq!(f.threads_of(&ana).await, 0, "{case}: no message stored");
-        assert!(f.stored_files().is_empty(), "{case}: no file kept: {:?}", f.stored_files());
+        assert!(
+            f.stored_files().is_empty(),
+            "{case}: no file kept: {:?}",
+            f.stored_files()
+        );
     }
 
     // Exactly 10 files, and exactly 25 MB, are accepted.
@@ -281,11 +285,19 @@ async fn downloads_carry_safe_headers_and_are_checked_against_the_hash() {
     assert!(page.body.contains("passwd.png"), "the name is shown");
     assert!(!page.body.contains("../../etc"), "but no path part of it");
     let link = first_file_link(&page.body);
-    let resp = b.client.get(format!("{}{link}", b.base)).send().await.unwrap();
+    let resp = b
+        .client
+        .get(format!("{}{link}", b.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let h = resp.headers().clone();
     assert_eq!(h["content-type"], "image/png");
-    assert_eq!(h["content-disposition"], "attachment; filename=\"attachment-1.png\"");
+    assert_eq!(
+        h["content-disposition"],
+        "attachment; filename=\"attachment-1.png\""
+    );
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["cache-control"], "no-store");
     assert_eq!(resp.bytes().await.unwrap().to_vec(), photo);
@@ -307,13 +319,24 @@ async fn downloads_carry_safe_headers_and_are_checked_against_the_hash() {
 
     // A file changed on disk is refused, not served.
     let id = link.rsplit('/').next().unwrap();
-    std::fs::write(f.dir().join(id), png(4321).iter().map(|b| b ^ 1).collect::<Vec<_>>())
-        .unwrap();
+    std::fs::write(
+        f.dir().join(id),
+        png(4321).iter().map(|b| b ^ 1).collect::<Vec<_>>(),
+    )
+    .unwrap();
     let bad = b.get(&link).await;
     assert_eq!(bad.status, StatusCode::INTERNAL_SERVER_ERROR);
     // Unknown or malformed ids are 404s.
-    assert_eq!(b.get(&format!("{at}/files/{}", "0".repeat(32))).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(b.get("/messages/not-an-id").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.get(&format!("{at}/files/{}", "0".repeat(32)))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        b.get("/messages/not-an-id").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -381,7 +404,14 @@ async fn threads_are_for_participants_and_the_care_team() {
     let maria = Browser::new(app);
     maria.sign_in(PARENT_EMAIL, PASSWORD).await;
     let at = thread_path(
-        &new_thread(&maria, &app.ana, "Private worry", "Only for the nurse", vec![("x.png".into(), png(800))]).await,
+        &new_thread(
+            &maria,
+            &app.ana,
+            "Private worry",
+            "Only for the nurse",
+            vec![("x.png".into(), png(800))],
+        )
+        .await,
     );
     let page = maria.get(&at).await;
     let file = first_file_link(&page.body);
@@ -390,7 +420,15 @@ async fn threads_are_for_participants_and_the_care_team() {
     // in the thread to count.
     let nurse = Browser::new(app);
     nurse.sign_in(NURSE_EMAIL, PASSWORD).await;
-    let r = post_multipart(&nurse, &at, &at, &[("body", "We will call you.")], vec![], None).await;
+    let r = post_multipart(
+        &nurse,
+        &at,
+        &at,
+        &[("body", "We will call you.")],
+        vec![],
+        None,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
     let list = maria.get("/messages").await;
@@ -429,14 +467,29 @@ async fn threads_are_for_participants_and_the_care_team() {
     add_account(app, "teo@example.com", "Teo Lopez", None, Some(&teo)).await;
     let teen = Browser::new(app);
     teen.sign_in("teo@example.com", PASSWORD).await;
-    let teen_at = thread_path(&new_thread(&teen, &teo, "Just for me", "A private question", vec![]).await);
-    let r = post_multipart(&nurse, &teen_at, &teen_at, &[("body", "Come see us.")], vec![], None).await;
+    let teen_at =
+        thread_path(&new_thread(&teen, &teo, "Just for me", "A private question", vec![]).await);
+    let r = post_multipart(
+        &nurse,
+        &teen_at,
+        &teen_at,
+        &[("body", "Come see us.")],
+        vec![],
+        None,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     // Maria sees Teo's record (approved) but not his thread, nor its unread reply.
-    assert_eq!(maria.get(&format!("/patients/{teo}")).await.status, StatusCode::OK);
+    assert_eq!(
+        maria.get(&format!("/patients/{teo}")).await.status,
+        StatusCode::OK
+    );
     let list = maria.get("/messages").await;
     assert!(!list.body.contains("Just for me"));
-    assert!(list.body.contains("data-unread=\"1\""), "only her own thread counts");
+    assert!(
+        list.body.contains("data-unread=\"1\""),
+        "only her own thread counts"
+    );
     assert_eq!(maria.get(&teen_at).await.status, StatusCode::NOT_FOUND);
     // Teo does not see his mother's thread about Ana either, and sees his own.
     let list = teen.get("/messages").await;
@@ -452,7 +505,9 @@ async fn under_california_a_proxy_cannot_send_at_all() {
     let b = Browser::new(&f.app);
     b.sign_in(PARENT_EMAIL, PASSWORD).await;
     let list = b.get("/messages").await;
-    assert!(list.body.contains("does not take messages through the portal"));
+    assert!(list
+        .body
+        .contains("does not take messages through the portal"));
     assert!(!list.body.contains("href=\"/messages/new\""));
     let compose = b.get("/messages/new").await;
     assert_eq!(compose.status, StatusCode::SEE_OTHER);
@@ -485,20 +540,60 @@ async fn notice_emails_carry_no_name_subject_or_text() {
     let b = Browser::new(app);
     b.sign_in(PARENT_EMAIL, PASSWORD).await;
     let at = thread_path(
-        &new_thread(&b, &app.ana, "Rash on Ana's elbow", "Ana Lopez has a red itchy rash", vec![]).await,
+        &new_thread(
+            &b,
+            &app.ana,
+            "Rash on Ana's elbow",
+            "Ana Lopez has a red itchy rash",
+            vec![],
+        )
+        .await,
     );
     let nurse = Browser::new(app);
     nurse.sign_in(NURSE_EMAIL, PASSWORD).await;
-    let r = post_multipart(&nurse, &at, &at, &[("body", "Use the hydrocortisone cream on Ana")], vec![], None).await;
+    let r = post_multipart(
+        &nurse,
+        &at,
+        &at,
+        &[("body", "Use the hydrocortisone cream on Ana")],
+        vec![],
+        None,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let outbox = app.store.outbox_messages(0).await.unwrap();
-    let to_staff: Vec<_> = outbox.iter().filter(|m| m.to_address == NURSE_EMAIL).collect();
-    let to_parent: Vec<_> = outbox.iter().filter(|m| m.to_address == PARENT_EMAIL).collect();
-    assert_eq!(to_staff.len(), 1, "the new message is announced to the pool");
+    let to_staff: Vec<_> = outbox
+        .iter()
+        .filter(|m| m.to_address == NURSE_EMAIL)
+        .collect();
+    let to_parent: Vec<_> = outbox
+        .iter()
+        .filter(|m| m.to_address == PARENT_EMAIL)
+        .collect();
+    assert_eq!(
+        to_staff.len(),
+        1,
+        "the new message is announced to the pool"
+    );
     assert_eq!(to_parent.len(), 1, "the reply is announced to the parent");
     for m in to_staff.iter().chain(&to_parent) {
-        let all = format!("{} {} {}", m.subject, m.body_text, m.body_html.clone().unwrap_or_default());
-        for word in ["Ana", "Lopez", "Rash", "rash", "elbow", "itchy", "hydrocortisone", "cream", "Maria"] {
+        let all = format!(
+            "{} {} {}",
+            m.subject,
+            m.body_text,
+            m.body_html.clone().unwrap_or_default()
+        );
+        for word in [
+            "Ana",
+            "Lopez",
+            "Rash",
+            "rash",
+            "elbow",
+            "itchy",
+            "hydrocortisone",
+            "cream",
+            "Maria",
+        ] {
             assert!(!all.contains(word), "the notice contains `{word}`: {all}");
         }
         assert!(m.body_text.contains("new message"), "{}", m.body_text);
@@ -512,7 +607,8 @@ async fn staff_inbox_pools_due_times_assign_reply_close_and_unread() {
     let app = &f.app;
     let b = Browser::new(app);
     b.sign_in(PARENT_EMAIL, PASSWORD).await;
-    let at = thread_path(&new_thread(&b, &app.ana, "Cough at night", "Three nights now", vec![]).await);
+    let at =
+        thread_path(&new_thread(&b, &app.ana, "Cough at night", "Three nights now", vec![]).await);
     let billing = post_multipart(
         &b,
         "/messages/new",
@@ -532,12 +628,18 @@ async fn staff_inbox_pools_due_times_assign_reply_close_and_unread() {
     let nurse = Browser::new(app);
     nurse.sign_in(NURSE_EMAIL, PASSWORD).await;
     let home = nurse.get("/").await;
-    assert!(home.body.contains("href=\"/staff/inbox\""), "staff get an Inbox link");
+    assert!(
+        home.body.contains("href=\"/staff/inbox\""),
+        "staff get an Inbox link"
+    );
     let clinical = nurse.get("/staff/inbox?pool=clinical").await;
     assert_eq!(clinical.status, StatusCode::OK);
     assert!(clinical.body.contains("Cough at night"));
     assert!(!clinical.body.contains("Bill for January"));
-    assert!(clinical.body.contains("Reply due"), "each thread shows its due time");
+    assert!(
+        clinical.body.contains("Reply due"),
+        "each thread shows its due time"
+    );
     let front = nurse.get("/staff/inbox?pool=front-office").await;
     assert!(front.body.contains("Bill for January"));
 
@@ -546,8 +648,20 @@ async fn staff_inbox_pools_due_times_assign_reply_close_and_unread() {
     assert!(thread.body.contains("Reply due"));
     let assign = nurse.submit(&at, &format!("{at}/assign"), &[]).await;
     assert_eq!(assign.status, StatusCode::SEE_OTHER);
-    assert!(nurse.get("/staff/inbox?pool=clinical").await.body.contains("Assigned to me"));
-    let r = post_multipart(&nurse, &at, &at, &[("body", "Try honey before bed.")], vec![], None).await;
+    assert!(nurse
+        .get("/staff/inbox?pool=clinical")
+        .await
+        .body
+        .contains("Assigned to me"));
+    let r = post_multipart(
+        &nurse,
+        &at,
+        &at,
+        &[("body", "Try honey before bed.")],
+        vec![],
+        None,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 
     // The parent: one unread, then none after reading.
@@ -558,7 +672,11 @@ async fn staff_inbox_pools_due_times_assign_reply_close_and_unread() {
 
     let close = nurse.submit(&at, &format!("{at}/close"), &[]).await;
     assert_eq!(close.status, StatusCode::SEE_OTHER);
-    assert!(!nurse.get("/staff/inbox?pool=clinical").await.body.contains("Cough at night"));
+    assert!(!nurse
+        .get("/staff/inbox?pool=clinical")
+        .await
+        .body
+        .contains("Cough at night"));
     assert!(nurse
         .get("/staff/inbox?pool=clinical&closed=1")
         .await
@@ -578,10 +696,16 @@ async fn staff_inbox_pools_due_times_assign_reply_close_and_unread() {
     // messages), and the attempt is audited.
     let admin = Browser::new(app);
     admin.sign_in(ADMIN_EMAIL, PASSWORD).await;
-    assert_eq!(admin.get("/staff/inbox").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        admin.get("/staff/inbox").await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(admin.get(&at).await.status, StatusCode::NOT_FOUND);
     // Staff replies are staff-side messages.
     let id = at.trim_start_matches("/messages/");
     let msgs = app.store.thread_messages(id).await.unwrap();
-    assert_eq!(msgs.iter().map(|m| m.side).collect::<Vec<_>>(), vec![Side::Family, Side::Staff]);
+    assert_eq!(
+        msgs.iter().map(|m| m.side).collect::<Vec<_>>(),
+        vec![Side::Family, Side::Staff]
+    );
 }

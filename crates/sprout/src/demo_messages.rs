@@ -115,7 +115,8 @@ pub async fn seed(
                     hours_ago: 120,
                     author: &carlos,
                     side: Side::Family,
-                    body: "Should we keep giving the vitamin D drops now that she takes some formula?",
+                    body:
+                        "Should we keep giving the vitamin D drops now that she takes some formula?",
                 },
                 Line {
                     hours_ago: 100,
@@ -180,9 +181,8 @@ pub async fn seed(
                 side: l.side,
                 body: l.body.split_whitespace().collect::<Vec<_>>().join(" "),
                 created_at: at,
-                due_at: (l.side == Side::Family).then(|| {
-                    reply_due(at, tz, &settings.holidays, settings.reply_business_days)
-                }),
+                due_at: (l.side == Side::Family)
+                    .then(|| reply_due(at, tz, &settings.holidays, settings.reply_business_days)),
                 idempotency_key: None,
                 attachments: vec![],
             };

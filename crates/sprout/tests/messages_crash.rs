@@ -68,7 +68,10 @@ impl Server {
                     return;
                 }
             }
-            assert!(started.elapsed() < Duration::from_secs(20), "server did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "server did not start"
+            );
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }
@@ -167,12 +170,23 @@ async fn killed_server_leaves_only_whole_messages() {
     let accounts = dir.join("accounts.json");
     let out = Command::new(env!("CARGO_BIN_EXE_sprout"))
         .current_dir(&dir)
-        .args(["demo", "--families", "1", "--no-serve", "--database-url", &db])
+        .args([
+            "demo",
+            "--families",
+            "1",
+            "--no-serve",
+            "--database-url",
+            &db,
+        ])
         .args(["--config", "sprout.toml", "--accounts-json"])
         .arg(&accounts)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let logins: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&accounts).unwrap()).unwrap();
     let maria = logins
@@ -271,7 +285,11 @@ async fn killed_server_leaves_only_whole_messages() {
     let took = started.elapsed();
     assert!(kills >= 5, "only {kills} kills");
     assert!(cut >= 3, "only {cut} uploads were cut off by a kill");
-    assert!(acked.len() >= UPLOADS - kills, "{} acknowledged", acked.len());
+    assert!(
+        acked.len() >= UPLOADS - kills,
+        "{} acknowledged",
+        acked.len()
+    );
     eprintln!(
         "{UPLOADS} uploads, {kills} SIGKILLs, {cut} uploads cut off (retried), {} acknowledged, in {:.1} s",
         acked.len(),
