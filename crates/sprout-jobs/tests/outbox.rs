@@ -408,6 +408,7 @@ async fn the_scheduler_loop_ticks_until_shut_down() {
         SchedulerConfig {
             interval: Duration::from_millis(50),
             node: "node-loop".into(),
+            messaging: None,
         },
         async move {
             let _ = stopped.await;

@@ -585,7 +585,7 @@ pub async fn contract(store: &dyn Store) {
         .record_reminder(
             "msg-t1",
             t("2026-03-09T09:00:00Z"),
-            &[reminder.clone()],
+            std::slice::from_ref(&reminder),
             t("2026-03-09T10:00:00Z")
         )
         .await

@@ -156,7 +156,6 @@ pub(crate) struct FileLink {
     pub href: String,
     pub name: String,
     pub size: String,
-    pub image: bool,
 }
 
 /// One message as shown.
@@ -1242,7 +1241,6 @@ async fn thread_page<'a>(
                     href: format!("/messages/{}/files/{}", th.id, a.id),
                     name: a.file_name.clone(),
                     size: size_text(&t, a.size_bytes),
-                    image: a.kind.is_image(),
                 })
                 .collect(),
         })

@@ -25,6 +25,9 @@ fn ca_with_messages() -> Policy {
     p
 }
 
+/// Files of a post: (name, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
 struct Fixture {
     app: App,
     files: TempDir,
@@ -150,7 +153,7 @@ async fn limits_and_types_are_refused_before_anything_is_stored() {
     b.sign_in(PARENT_EMAIL, PASSWORD).await;
     let ana = f.app.ana.clone();
 
-    let refusals: Vec<(&str, Vec<(String, Vec<u8>)>, &str, &str)> = vec![
+    let refusals: Vec<(&str, Files, &str, &str)> = vec![
         (
             "an 11th file",
             (1..=11).map(|i| (format!("photo-{i}.png"), png(2000))).collect(),

@@ -274,9 +274,9 @@ async fn killed_server_leaves_only_whole_messages() {
         }
         if !server.is_running() {
             server.start().await;
-            if !acked.contains_key(&i) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = acked.entry(i) {
                 if let Ok(Some(loc)) = post(&client, &base, &csrf, &patient, i, up).await {
-                    acked.insert(i, loc);
+                    slot.insert(loc);
                 }
             }
         }
