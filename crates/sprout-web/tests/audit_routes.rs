@@ -44,8 +44,13 @@ const READING_ROUTES: [&str; 24] = [
 /// read many patients' at once: the release queue is one `read` of
 /// `release-queue` without a patient (tested in `results.rs`). The
 /// enrollment pages show what staff and families typed (sign-up slips, link
-/// requests) or a form, never the stored record.
-const OTHER_GET_ROUTES: [&str; 18] = [
+/// requests) or a form, never the stored record. Messaging's
+/// routes are audited and tested in `messages.rs`: a thread is a `read` of
+/// `message-thread` and a download an `export` of `message-attachment` for
+/// the thread's patient; the family's list is one `read` of `message-list`
+/// per patient listed; the staff inbox one `read` of `message-inbox`; the
+/// compose form shows only the names of the user's own children.
+const OTHER_GET_ROUTES: [&str; 23] = [
     "/",
     "/login",
     "/healthz",
@@ -66,6 +71,12 @@ const OTHER_GET_ROUTES: [&str; 18] = [
     "/verify",
     "/activate",
     "/link",
+    // Messaging (audited and tested in messages.rs).
+    "/messages",
+    "/messages/new",
+    "/messages/{thread}",
+    "/messages/{thread}/files/{file}",
+    "/staff/inbox",
 ];
 
 /// The routes `src/` declares: (path template, has a GET handler).
