@@ -35,6 +35,8 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 5,
         name: "account_security",
         sql: include_str!("../migrations/0005_account_security.sql"),
+    },
+    Migration {
         version: 7,
         name: "messaging",
         sql: include_str!("../migrations/0007_messaging.sql"),
