@@ -37,14 +37,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0005_account_security.sql"),
     },
     Migration {
-        version: 7,
-        name: "messaging",
-        sql: include_str!("../migrations/0007_messaging.sql"),
-    },
-    Migration {
         version: 6,
         name: "enrollment",
         sql: include_str!("../migrations/0006_enrollment.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "messaging",
+        sql: include_str!("../migrations/0007_messaging.sql"),
     },
     Migration {
         version: 8,
