@@ -544,3 +544,55 @@ async fn missing_paths_are_rejected_not_fatal() {
     assert_eq!(json["files"][1]["stored"], json!({"Patient": 1}));
     assert_eq!(json["files"][1]["error"], Value::Null);
 }
+
+/// Every patient an import touches gets an audit event (house rule: every
+/// change of a patient's data is audited): `create` the first time, `update`
+/// on a re-import, by the `system` actor, with item counts per resource type
+/// and nothing else (no file name, no health data).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_is_audited_per_patient_without_health_data() {
+    use sprout_store::{AuditFilter, AuditStore};
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh_store(&dir).await;
+    let file = sorted_json_files(&synthea_dir()).remove(0);
+    let (source_id, want) = count_bundle(&read_json(&file));
+
+    let events_of = |pid: PatientId| {
+        let store = &store;
+        async move {
+            let mut events = store
+                .audit_events(&AuditFilter {
+                    patient_id: Some(pid),
+                    ..AuditFilter::default()
+                })
+                .await
+                .unwrap();
+            events.retain(|e| e.object_type == "fhir-import");
+            events
+        }
+    };
+
+    import_paths(&store, std::slice::from_ref(&file)).await;
+    let pid = patient_id(&store, &source_id).await.unwrap();
+    let first = events_of(pid.clone()).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    let e = &first[0];
+    assert_eq!(
+        (e.action.as_str(), e.actor_role.as_str(), e.outcome.as_str()),
+        ("create", "system", "success")
+    );
+    let detail: Value = serde_json::from_str(e.detail.as_deref().unwrap()).unwrap();
+    assert_eq!(detail["items"]["Immunization"], json!(want.immunizations));
+    assert_eq!(detail["items"]["Encounter"], json!(want.encounters));
+    let name = file.file_stem().unwrap().to_string_lossy();
+    let first_name = name.split('_').next().unwrap();
+    assert!(
+        !e.detail.as_deref().unwrap().contains(first_name),
+        "no names in the event: {e:?}"
+    );
+
+    import_paths(&store, std::slice::from_ref(&file)).await;
+    let second = events_of(pid).await;
+    assert_eq!(second.len(), 2);
+    assert_eq!(second[0].action, "update", "newest first: {second:?}");
+}
