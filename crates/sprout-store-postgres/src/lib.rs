@@ -58,6 +58,9 @@ pub const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+/// How long opening waits for the server to answer before giving up.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Connections per app node.
 const MAX_CONNECTIONS: u32 = 16;
 
@@ -79,6 +82,26 @@ pub async fn open(url: &str) -> Result<SqlStore, OpenError> {
         ));
     }
     sprout_store_sql::install_drivers();
+    // One direct connection first: a server that refuses or does not exist
+    // is reported at once (the pool would retry until its acquire timeout),
+    // and one that does not answer within CONNECT_TIMEOUT is reported then.
+    {
+        use sqlx::Connection;
+        match tokio::time::timeout(CONNECT_TIMEOUT, sqlx::AnyConnection::connect(url)).await {
+            Ok(conn) => {
+                let _ = conn?.close().await;
+            }
+            Err(_) => {
+                return Err(OpenError::Database(sqlx::Error::Io(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "the PostgreSQL server did not answer within {} s",
+                        CONNECT_TIMEOUT.as_secs()
+                    ),
+                ))))
+            }
+        }
+    }
     let pool = AnyPoolOptions::new()
         .max_connections(MAX_CONNECTIONS)
         .acquire_timeout(Duration::from_secs(30))

@@ -290,3 +290,25 @@ fn cdsi_test_runs_cdc_cases_and_prints_the_closing_lines() {
         .unwrap();
     assert!(!out.status.success());
 }
+
+#[test]
+fn an_unreachable_postgres_server_is_reported_without_waiting_for_the_pool() {
+    // Nothing listens on this port: the error comes from the first connection,
+    // not after the pool's 30-second acquire timeout.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let out = sprout(&dir)
+        .timeout(std::time::Duration::from_secs(20))
+        .args(["audit", "verify", "--database-url"])
+        .arg(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot open the PostgreSQL database"), "{err}");
+    assert!(err.contains("Connection refused"), "{err}");
+}
