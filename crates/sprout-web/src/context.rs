@@ -260,15 +260,26 @@ async fn load_user(state: &AppState, token: &str) -> StoreResult<Option<SignedIn
         .expires_at
         .parse::<Timestamp>()
         .is_ok_and(|expires| now < expires);
-    let account = if live {
-        store.account(&session.account_id).await?
-    } else {
-        None
-    };
-    let Some(account) = account.filter(|a| a.status == AccountStatus::Active) else {
+    let account = store
+        .account(&session.account_id)
+        .await?
+        .filter(|a| a.status == AccountStatus::Active);
+    let Some(account) = account else {
         store.delete_session(&hash).await?;
         return Ok(None);
     };
+    if !live {
+        // Past its stored expiry (12 hours after sign-in): ended and audited.
+        crate::security::audit_session_end(
+            state,
+            &account,
+            sprout_domain::security::SessionEnd::Absolute,
+            now,
+        )
+        .await?;
+        store.delete_session(&hash).await?;
+        return Ok(None);
+    }
     // Idle and absolute timeouts; what the user must do first.
     let Some(facts) = crate::security::check_session(state, &session, &account, now).await? else {
         store.delete_session(&hash).await?;

@@ -102,8 +102,9 @@ const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(30);
 
 /// Checks a session that exists and is within its stored expiry, for an
 /// active account: `None` when it has been idle too long or is past the
-/// absolute limit (the caller ends it); otherwise the facts, after recording
-/// the request.
+/// absolute limit (the caller ends it; the end is audited here as a `logout`
+/// of the `session` with reason `session-idle` or `session-expired`);
+/// otherwise the facts, after recording the request.
 ///
 /// # Errors
 /// The store's.
@@ -123,7 +124,8 @@ pub(crate) async fn check_session(
     };
     let last_seen = activity.last_seen_at.unwrap_or(created);
     let staff = account.staff_role.is_some();
-    if rules::session_alive(&limits(state), staff, created, last_seen, now).is_err() {
+    if let Err(end) = rules::session_alive(&limits(state), staff, created, last_seen, now) {
+        audit_session_end(state, account, end, now).await?;
         return Ok(None);
     }
     if now.duration_since(last_seen) >= TOUCH_EVERY {
@@ -142,6 +144,38 @@ pub(crate) async fn check_session(
         authenticated_at: activity.reauth_at.unwrap_or(created),
         gate,
     }))
+}
+
+/// Audits a session the server ended (no client address or request id: the
+/// request that found it ended may come from anywhere; the event is about
+/// the session, not that request).
+pub(crate) async fn audit_session_end(
+    state: &AppState,
+    account: &Account,
+    end: rules::SessionEnd,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let role = match account.staff_role {
+        Some(r) => r.code(),
+        None if account.patient_id.is_some() => "patient",
+        None => "parent",
+    };
+    let event = sprout_store::AuditEvent {
+        at: crate::audit::rfc3339(now),
+        account_id: Some(account.id.clone()),
+        actor_role: role.to_owned(),
+        on_behalf_of: None,
+        patient_id: None,
+        action: "logout".to_owned(),
+        object_type: "session".to_owned(),
+        object_id: None,
+        outcome: "success".to_owned(),
+        reason: Some(end.code().to_owned()),
+        client_addr: None,
+        request_id: None,
+        detail: None,
+    };
+    state.store().append_audit(&event).await
 }
 
 /// Paths a gated user may still reach: the gate's own page, confirming the

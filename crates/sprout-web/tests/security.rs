@@ -214,6 +214,23 @@ async fn sessions_end_when_idle_and_after_twelve_hours() {
     app.clock.advance(SignedDuration::from_mins(24));
     assert_eq!(busy.get("/").await.status, StatusCode::SEE_OTHER);
 
+    // Each end is in the audit trail, with why: two idle, one past 12 hours.
+    let ends: Vec<(Option<String>, String)> = audit(&app, Some("logout"), None)
+        .await
+        .into_iter()
+        .filter(|e| e.object_type == "session")
+        .map(|e| (e.reason, e.actor_role))
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            (Some("session-expired".to_owned()), "parent".to_owned()),
+            (Some("session-idle".to_owned()), "nurse".to_owned()),
+            (Some("session-idle".to_owned()), "parent".to_owned()),
+        ],
+        "newest first"
+    );
+
     // Sign-out ends the session on the server: the old cookie is worthless.
     let b = Browser::new(&app);
     let signed = b.sign_in(PARENT_EMAIL, PASSWORD).await;
