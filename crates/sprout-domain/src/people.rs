@@ -108,6 +108,14 @@ impl ProxyRelationship {
         !revoked && !expired && self.granted_on <= today
     }
 
+    /// Whether `expires_on` may be recorded on `today` as the last day of the
+    /// evidence on file: not before today. Papers that have already run out
+    /// are not evidence on file (ACCESS-POLICY.md rule 4): staff leave "on
+    /// file" unticked instead of recording a date in the past.
+    pub fn evidence_expiry_acceptable(expires_on: Date, today: Date) -> bool {
+        expires_on >= today
+    }
+
     /// Whether the evidence (guardianship papers, written consent) counts as on
     /// file on `today`: recorded, and `today` not after `evidence_expires_on`.
     pub fn evidence_on_file_on(&self, today: Date) -> bool {

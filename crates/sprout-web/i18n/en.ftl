@@ -264,6 +264,7 @@ evidence-consent = Patient's written consent on file
 evidence-until = Valid until (leave empty if there is no end date)
 evidence-save = Save
 evidence-bad-date = That date could not be read. Write it as year-month-day, for example 2027-06-30.
+evidence-past-date = That date has already passed: papers that have run out are not on file. Enter the last day they are valid, or clear the "on file" box.
 proxy-add-heading = Add a proxy
 proxy-add-hint = The person needs a portal account of their own first. Parents and guardians are for patients under 18; a designee is for adult patients.
 proxy-add-email = Email of the person's account

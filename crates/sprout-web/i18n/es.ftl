@@ -259,6 +259,7 @@ evidence-consent = Consentimiento por escrito del paciente en archivo
 evidence-until = Válido hasta (déjelo vacío si no tiene fecha de fin)
 evidence-save = Guardar
 evidence-bad-date = No pudimos leer esa fecha. Escríbala como año-mes-día, por ejemplo 2027-06-30.
+evidence-past-date = Esa fecha ya pasó: los documentos vencidos no cuentan como archivados. Escriba el último día en que son válidos o desmarque la casilla "en archivo".
 proxy-add-heading = Agregar un representante
 proxy-add-hint = La persona necesita primero su propia cuenta del portal. Padres y tutores son para pacientes menores de 18 años; una persona designada es para pacientes adultos.
 proxy-add-email = Correo electrónico de la cuenta de la persona

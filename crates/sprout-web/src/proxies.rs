@@ -911,32 +911,45 @@ pub(crate) async fn change(
             }
             let on_file = field("on_file").is_some_and(|v| v == "1");
             let raw_date = field("expires_on").unwrap_or("").trim();
-            let expires = if raw_date.is_empty() {
-                None
+            let parsed = if raw_date.is_empty() {
+                Ok(None)
             } else {
                 match raw_date.parse::<Date>() {
-                    Ok(d) => Some(d),
-                    Err(_) => {
-                        let redo = Redo {
-                            error: Some(t.get("evidence-bad-date")),
-                            evidence: Some((
-                                rel.id.clone(),
-                                on_file,
-                                raw_date.chars().take(32).collect(),
-                            )),
-                            ..Redo::default()
-                        };
-                        return render(
-                            &state,
-                            &ctx,
-                            &user,
-                            &o,
-                            None,
-                            redo,
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                        )
-                        .await;
+                    Ok(d)
+                        if on_file
+                            && !ProxyRelationship::evidence_expiry_acceptable(
+                                d,
+                                state.clock().today(),
+                            ) =>
+                    {
+                        Err("evidence-past-date")
                     }
+                    Ok(d) => Ok(Some(d)),
+                    Err(_) => Err("evidence-bad-date"),
+                }
+            };
+            let expires = match parsed {
+                Ok(d) => d,
+                Err(key) => {
+                    let redo = Redo {
+                        error: Some(t.get(key)),
+                        evidence: Some((
+                            rel.id.clone(),
+                            on_file,
+                            raw_date.chars().take(32).collect(),
+                        )),
+                        ..Redo::default()
+                    };
+                    return render(
+                        &state,
+                        &ctx,
+                        &user,
+                        &o,
+                        None,
+                        redo,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await;
                 }
             };
             rel.evidence_on_file = on_file;

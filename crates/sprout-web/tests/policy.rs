@@ -529,6 +529,22 @@ async fn front_desk_adds_proxies_by_rule_five_and_records_evidence() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("That date could not be read"));
     assert!(bad.body.contains("value=\"30/06/2026\""));
+    // Papers that have already run out are not evidence on file.
+    let past = desk
+        .submit(
+            &abe_proxies,
+            &evidence,
+            &[("on_file", "1"), ("expires_on", "2020-06-30")],
+        )
+        .await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        past.body.contains("That date has already passed"),
+        "{}",
+        past.body
+    );
+    assert!(past.body.contains("value=\"2020-06-30\""));
+    assert_eq!(sam.get(&abe_vitals).await.status, StatusCode::NOT_FOUND);
     let ok = desk
         .submit(
             &abe_proxies,
