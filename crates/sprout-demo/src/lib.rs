@@ -528,7 +528,11 @@ impl Generator {
                         value_text: None,
                         components: Vec::new(),
                         encounter_source_id: Some(enc_source.clone()),
-                        reference_range: sprout_domain::results::typical_range(loinc, Some(unit)),
+                        reference_range: sprout_domain::results::typical_range(
+                            loinc,
+                            Some(unit),
+                            i16::try_from(months / 12).ok(),
+                        ),
                         interpretation: None,
                         issued: None,
                     }));

@@ -12,6 +12,7 @@ use crate::record::{
     Observation, ObservationCategory, RecordItem, Section,
 };
 use crate::release::ReleaseCategory;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// An Observation's reference range (`Observation.referenceRange`).
@@ -94,59 +95,91 @@ pub fn flag(
 }
 
 /// Typical reference intervals for results the laboratory sent without one,
-/// by LOINC code: `(loinc, low, high, unit)`.
+/// by LOINC code and age: `(loinc, low, high, unit, ages)`, where `ages` are
+/// the whole years of age at the result the interval is meant for (a range
+/// outside them says nothing: a 2-month-old's hemoglobin is normally below a
+/// school child's, so a school-age range would flag it low).
 ///
 /// Sources (hand-curated): complete blood count, typical values for children
 /// of school age from pediatric hematology reference tables (The Harriet Lane
 /// Handbook, hematologic reference values, ages 6-12 years); allergen-specific
-/// IgE, the ImmunoCAP class 0 limit (< 0.35 kU/L, Thermo Fisher Scientific);
-/// blood lead, CDC's blood lead reference value (3.5 ug/dL, 2021); lipids,
-/// the "acceptable" levels for children and adolescents of the NHLBI Expert
-/// Panel on Cardiovascular Health and Risk Reduction in Children (2011):
-/// total cholesterol < 170 mg/dL, HDL > 45 mg/dL, triglycerides (10-19 years)
-/// < 90 mg/dL.
+/// IgE, the ImmunoCAP class 0 limit (< 0.35 kU/L, Thermo Fisher Scientific,
+/// any age); blood lead, CDC's blood lead reference value (3.5 ug/dL, 2021,
+/// children); lipids, the "acceptable" levels for children and adolescents of
+/// the NHLBI Expert Panel on Cardiovascular Health and Risk Reduction in
+/// Children (2011): total cholesterol < 170 mg/dL and HDL > 45 mg/dL (2-19
+/// years, the ages the panel screens), triglycerides < 75 mg/dL (0-9 years)
+/// and < 90 mg/dL (10-19 years).
 /// Pages label them "typical range", never as the laboratory's.
-pub const TYPICAL_RANGES: &[(&str, Option<f64>, Option<f64>, &str)] = &[
-    ("6690-2", Some(4.5), Some(13.5), "10*3/uL"),
-    ("789-8", Some(4.0), Some(5.2), "10*6/uL"),
-    ("718-7", Some(11.5), Some(15.5), "g/dL"),
-    ("4544-3", Some(35.0), Some(45.0), "%"),
-    ("787-2", Some(77.0), Some(95.0), "fL"),
-    ("785-6", Some(25.0), Some(33.0), "pg"),
-    ("786-4", Some(31.0), Some(37.0), "g/dL"),
-    ("21000-5", Some(39.0), Some(46.0), "fL"),
-    ("777-3", Some(150.0), Some(450.0), "10*3/uL"),
-    ("32623-1", Some(7.4), Some(10.4), "fL"),
-    ("32207-3", Some(9.0), Some(17.0), "fL"),
+pub const TYPICAL_RANGES: &[TypicalRange] = &[
+    ("6690-2", Some(4.5), Some(13.5), "10*3/uL", SCHOOL_AGE),
+    ("789-8", Some(4.0), Some(5.2), "10*6/uL", SCHOOL_AGE),
+    ("718-7", Some(11.5), Some(15.5), "g/dL", SCHOOL_AGE),
+    ("4544-3", Some(35.0), Some(45.0), "%", SCHOOL_AGE),
+    ("787-2", Some(77.0), Some(95.0), "fL", SCHOOL_AGE),
+    ("785-6", Some(25.0), Some(33.0), "pg", SCHOOL_AGE),
+    ("786-4", Some(31.0), Some(37.0), "g/dL", SCHOOL_AGE),
+    ("21000-5", Some(39.0), Some(46.0), "fL", SCHOOL_AGE),
+    ("777-3", Some(150.0), Some(450.0), "10*3/uL", SCHOOL_AGE),
+    ("32623-1", Some(7.4), Some(10.4), "fL", SCHOOL_AGE),
+    ("32207-3", Some(9.0), Some(17.0), "fL", SCHOOL_AGE),
     // Allergen-specific IgE (ImmunoCAP), kU/L.
-    ("6075-6", None, Some(0.35), "kU/L"),
-    ("6082-2", None, Some(0.35), "kU/L"),
-    ("6085-5", None, Some(0.35), "kU/L"),
-    ("6095-4", None, Some(0.35), "kU/L"),
-    ("6106-9", None, Some(0.35), "kU/L"),
-    ("6158-0", None, Some(0.35), "kU/L"),
-    ("6189-5", None, Some(0.35), "kU/L"),
-    ("6206-7", None, Some(0.35), "kU/L"),
-    ("6246-3", None, Some(0.35), "kU/L"),
-    ("6248-9", None, Some(0.35), "kU/L"),
-    ("6273-7", None, Some(0.35), "kU/L"),
-    ("6276-0", None, Some(0.35), "kU/L"),
-    ("6833-8", None, Some(0.35), "kU/L"),
-    ("6844-5", None, Some(0.35), "kU/L"),
-    ("7258-7", None, Some(0.35), "kU/L"),
-    // Blood lead (CDC reference value).
-    ("5671-3", None, Some(3.5), "ug/dL"),
+    ("6075-6", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6082-2", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6085-5", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6095-4", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6106-9", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6158-0", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6189-5", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6206-7", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6246-3", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6248-9", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6273-7", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6276-0", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6833-8", None, Some(0.35), "kU/L", ANY_AGE),
+    ("6844-5", None, Some(0.35), "kU/L", ANY_AGE),
+    ("7258-7", None, Some(0.35), "kU/L", ANY_AGE),
+    // Blood lead (CDC reference value, children).
+    ("5671-3", None, Some(3.5), "ug/dL", (0, 17)),
     // Lipids (NHLBI 2011, acceptable levels).
-    ("2093-3", None, Some(170.0), "mg/dL"),
-    ("2085-9", Some(45.0), None, "mg/dL"),
-    ("2571-8", None, Some(90.0), "mg/dL"),
+    ("2093-3", None, Some(170.0), "mg/dL", (2, 19)),
+    ("2085-9", Some(45.0), None, "mg/dL", (2, 19)),
+    ("2571-8", None, Some(75.0), "mg/dL", (0, 9)),
+    ("2571-8", None, Some(90.0), "mg/dL", (10, 19)),
 ];
 
-/// The typical range of a result with this LOINC code, in this unit, when
-/// Sprout has one ([`TYPICAL_RANGES`]); `None` for another unit (a range in
-/// other units would mislead).
-pub fn typical_range(loinc: &str, unit: Option<&str>) -> Option<ReferenceRange> {
-    let (_, low, high, u) = TYPICAL_RANGES.iter().find(|(c, ..)| *c == loinc)?;
+/// One row of [`TYPICAL_RANGES`]: LOINC code, low, high, UCUM unit, and the
+/// first and last whole year of age it is meant for.
+pub type TypicalRange = (
+    &'static str,
+    Option<f64>,
+    Option<f64>,
+    &'static str,
+    (i16, i16),
+);
+
+/// Ages 6 to 12 years (the hematology tables' school-age band).
+const SCHOOL_AGE: (i16, i16) = (6, 12);
+/// Every age.
+const ANY_AGE: (i16, i16) = (0, i16::MAX);
+
+/// The typical range of a result with this LOINC code, in this unit, for a
+/// patient of `age_years` whole years at the result, when Sprout has one
+/// ([`TYPICAL_RANGES`]); `None` for another unit (a range in other units
+/// would mislead) or an age outside the range's ages (an unknown age matches
+/// only ranges meant for every age).
+pub fn typical_range(
+    loinc: &str,
+    unit: Option<&str>,
+    age_years: Option<i16>,
+) -> Option<ReferenceRange> {
+    let (_, low, high, u, _) = TYPICAL_RANGES.iter().find(|(c, .., (from, to))| {
+        *c == loinc
+            && match age_years {
+                Some(a) => (*from..=*to).contains(&a),
+                None => (*from, *to) == ANY_AGE,
+            }
+    })?;
     if unit.is_some_and(|x| x != *u) {
         return None;
     }
@@ -157,6 +190,28 @@ pub fn typical_range(loinc: &str, unit: Option<&str>) -> Option<ReferenceRange> 
         text: None,
         typical: true,
     })
+}
+
+/// The range to show and flag a result against: the laboratory's when it
+/// sent one; otherwise Sprout's typical range for the patient's age on the
+/// day of the result (`birth_date`, `effective`: the result's date). A
+/// typical range stored at import (which did not know the age) is looked up
+/// again here, so it is never one meant for another age.
+pub fn range_for_result(
+    stored: Option<&ReferenceRange>,
+    loinc: Option<&str>,
+    unit: Option<&str>,
+    birth_date: Date,
+    effective: Option<Date>,
+) -> Option<ReferenceRange> {
+    if let Some(r) = stored.filter(|r| !r.typical) {
+        return Some(r.clone());
+    }
+    let age = effective.map(|d| {
+        let years = crate::age::age_in_years(birth_date, d, Default::default());
+        i16::try_from(years).unwrap_or(i16::MAX)
+    });
+    typical_range(loinc?, unit, age)
 }
 
 /// A DiagnosticReport: a laboratory panel that groups results, or an imaging
@@ -430,11 +485,62 @@ mod tests {
 
     #[test]
     fn typical_ranges_only_in_their_unit() {
-        let r = typical_range("718-7", Some("g/dL")).unwrap();
+        let r = typical_range("718-7", Some("g/dL"), Some(8)).unwrap();
         assert_eq!((r.low, r.high, r.typical), (Some(11.5), Some(15.5), true));
-        assert!(typical_range("718-7", Some("g/L")).is_none());
-        assert!(typical_range("6206-7", None).is_some());
-        assert!(typical_range("0000-0", None).is_none());
+        assert!(typical_range("718-7", Some("g/L"), Some(8)).is_none());
+        assert!(typical_range("6206-7", None, None).is_some());
+        assert!(typical_range("0000-0", None, Some(8)).is_none());
+        // A school-age hemoglobin range says nothing of an infant's or an
+        // unknown age; triglycerides change limit at 10 years.
+        assert!(typical_range("718-7", Some("g/dL"), Some(0)).is_none());
+        assert!(typical_range("718-7", Some("g/dL"), None).is_none());
+        assert_eq!(
+            typical_range("2571-8", None, Some(9)).unwrap().high,
+            Some(75.0)
+        );
+        assert_eq!(
+            typical_range("2571-8", None, Some(10)).unwrap().high,
+            Some(90.0)
+        );
+        // Pages judge by the laboratory's range when sent, else by the age
+        // on the day of the result, even over a typical range stored earlier.
+        let birth = Date::constant(2018, 6, 22);
+        let school = range_for_result(
+            None,
+            Some("718-7"),
+            Some("g/dL"),
+            birth,
+            Some(Date::constant(2026, 6, 22)),
+        );
+        assert_eq!(school.unwrap().low, Some(11.5));
+        let stale = typical_range("718-7", Some("g/dL"), Some(8));
+        let newborn = range_for_result(
+            stale.as_ref(),
+            Some("718-7"),
+            Some("g/dL"),
+            birth,
+            Some(Date::constant(2018, 6, 23)),
+        );
+        assert_eq!(newborn, None);
+        let lab = ReferenceRange {
+            low: Some(14.5),
+            high: Some(22.5),
+            unit: None,
+            text: None,
+            typical: false,
+        };
+        let kept = range_for_result(
+            Some(&lab),
+            Some("718-7"),
+            Some("g/dL"),
+            birth,
+            Some(Date::constant(2018, 6, 23)),
+        );
+        assert_eq!(kept, Some(lab));
+        assert_eq!(
+            range_for_result(None, Some("718-7"), Some("g/dL"), birth, None),
+            None
+        );
     }
 
     #[test]

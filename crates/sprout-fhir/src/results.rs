@@ -74,8 +74,11 @@ pub(crate) fn lab_details(
         .into_iter()
         .find(|r| r.low.is_some() || r.high.is_some() || r.text.is_some())
         .or_else(|| {
+            // Only ranges meant for every age: the patient's age at the
+            // result is not known here. Pages add an age-fitting typical
+            // range ([`sprout_domain::results::range_for_result`]).
             laboratory
-                .then(|| loinc.and_then(|c| typical_range(c, unit)))
+                .then(|| loinc.and_then(|c| typical_range(c, unit, None)))
                 .flatten()
         });
     Ok((range, interpretation, issued))

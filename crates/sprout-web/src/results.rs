@@ -41,7 +41,9 @@ use serde::Deserialize;
 use sprout_domain::people::StaffRole;
 use sprout_domain::record::{Confidentiality, Labels, Observation, Sensitivity};
 use sprout_domain::release::{self, Availability, ReleaseCategory, ResultHold};
-use sprout_domain::results::{flag, DiagnosticReport, DocumentKind, DocumentReference};
+use sprout_domain::results::{
+    flag, range_for_result, DiagnosticReport, DocumentKind, DocumentReference,
+};
 use sprout_domain::{ItemId, PatientId};
 use sprout_store::results::{ItemRelease, LabelCorrection, StoredHold};
 use std::collections::{BTreeMap, HashSet};
@@ -184,13 +186,32 @@ pub(crate) struct ResultsPage<'a> {
     pub notice: Option<String>,
 }
 
-fn result_row(t: &Tr<'_>, o: &Observation, patient: &str, clinician: bool) -> ResultRow {
+/// One result as shown: value, the range it is judged against (the
+/// laboratory's, else a typical range for the patient's age on the day, see
+/// [`range_for_result`]) and its flag.
+fn result_row(
+    t: &Tr<'_>,
+    o: &Observation,
+    patient: &str,
+    birth_date: jiff::civil::Date,
+    clinician: bool,
+) -> ResultRow {
+    let judged = range_for_result(
+        o.reference_range.as_ref(),
+        o.loinc.as_deref(),
+        o.unit.as_deref(),
+        birth_date,
+        o.effective
+            .as_deref()
+            .and_then(|e| e.get(..10))
+            .and_then(|d| d.parse().ok()),
+    );
     let value = match (o.value, &o.value_text) {
         (Some(v), _) => with_unit(t, v, o.unit.as_deref()),
         (None, Some(text)) => text.clone(),
         (None, None) => t.get("results-no-value"),
     };
-    let range = o.reference_range.as_ref().and_then(|r| {
+    let range = judged.as_ref().and_then(|r| {
         let unit = r.unit.as_deref().or(o.unit.as_deref());
         let text = match (r.low, r.high) {
             (Some(l), Some(h)) => Some(format!("{}–{}", t.num(l, 2), with_unit(t, h, unit))),
@@ -204,12 +225,8 @@ fn result_row(t: &Tr<'_>, o: &Observation, patient: &str, clinician: bool) -> Re
             text
         })
     });
-    let flag = flag(
-        o.value,
-        o.reference_range.as_ref(),
-        o.interpretation.as_deref(),
-    )
-    .map(|f| (f.code(), t.get(&format!("results-flag-{}", f.code()))));
+    let flag = flag(o.value, judged.as_ref(), o.interpretation.as_deref())
+        .map(|f| (f.code(), t.get(&format!("results-flag-{}", f.code()))));
     ResultRow {
         name: o.display.clone(),
         value,
@@ -274,6 +291,7 @@ async fn results_page(
     };
     let t = state.i18n().tr(ctx.locale);
     let id = v.patient.id.as_str().to_owned();
+    let birth = v.patient.birth_date;
     let clinician = is_clinician(&user);
     let mut placed: HashSet<&str> = HashSet::new();
     let by_source: BTreeMap<&str, &Observation> = observations
@@ -289,7 +307,7 @@ async fn results_page(
             .filter_map(|s| by_source.get(s.as_str()))
             .map(|o| {
                 placed.insert(o.meta.source_id.as_str());
-                result_row(&t, o, &id, clinician)
+                result_row(&t, o, &id, birth, clinician)
             })
             .collect();
         if r.is_laboratory() {
@@ -304,7 +322,7 @@ async fn results_page(
     let ungrouped = observations
         .iter()
         .filter(|o| !placed.contains(o.meta.source_id.as_str()))
-        .map(|o| result_row(&t, o, &id, clinician))
+        .map(|o| result_row(&t, o, &id, birth, clinician))
         .collect();
     let hold = if user.actor.staff_role.is_none() {
         let holds = state.store().result_holds(&v.patient.id).await?;
