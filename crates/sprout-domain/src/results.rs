@@ -102,7 +102,8 @@ pub fn flag(
 ///
 /// Sources (hand-curated): complete blood count, typical values for children
 /// of school age from pediatric hematology reference tables (The Harriet Lane
-/// Handbook, hematologic reference values, ages 6-12 years); allergen-specific
+/// Handbook, hematologic reference values, ages 6-12 years, and hemoglobin
+/// at 0.5-2 years for children in their second year); allergen-specific
 /// IgE, the ImmunoCAP class 0 limit (< 0.35 kU/L, Thermo Fisher Scientific,
 /// any age); blood lead, CDC's blood lead reference value (3.5 ug/dL, 2021,
 /// children); lipids, the "acceptable" levels for children and adolescents of
@@ -115,6 +116,9 @@ pub const TYPICAL_RANGES: &[TypicalRange] = &[
     ("6690-2", Some(4.5), Some(13.5), "10*3/uL", SCHOOL_AGE),
     ("789-8", Some(4.0), Some(5.2), "10*6/uL", SCHOOL_AGE),
     ("718-7", Some(11.5), Some(15.5), "g/dL", SCHOOL_AGE),
+    // Hemoglobin in the second year (the Bright Futures anemia screen at 12
+    // months): the same tables' 0.5-2 year band, mean 12.0, -2 SD 10.5.
+    ("718-7", Some(10.5), Some(13.5), "g/dL", (1, 1)),
     ("4544-3", Some(35.0), Some(45.0), "%", SCHOOL_AGE),
     ("787-2", Some(77.0), Some(95.0), "fL", SCHOOL_AGE),
     ("785-6", Some(25.0), Some(33.0), "pg", SCHOOL_AGE),
@@ -493,6 +497,10 @@ mod tests {
         // A school-age hemoglobin range says nothing of an infant's or an
         // unknown age; triglycerides change limit at 10 years.
         assert!(typical_range("718-7", Some("g/dL"), Some(0)).is_none());
+        assert_eq!(
+            typical_range("718-7", Some("g/dL"), Some(1)).unwrap().low,
+            Some(10.5)
+        );
         assert!(typical_range("718-7", Some("g/dL"), None).is_none());
         assert_eq!(
             typical_range("2571-8", None, Some(9)).unwrap().high,
