@@ -1151,7 +1151,8 @@ pub(crate) async fn document(
 }
 
 /// Finds the patient with a medical record number for a staff member, if the
-/// policy lets them see anything of that patient. Audited as a `read` of
+/// policy lets them see anything of that patient: the MRN as typed, else in
+/// capitals. Audited as a `read` of
 /// `patient-search` (the MRN itself is not stored in the event).
 ///
 /// # Errors
@@ -1164,7 +1165,14 @@ pub(crate) async fn find_by_mrn(
 ) -> WebResult<Option<PatientId>> {
     let actor = &user.actor;
     let role = audit::role_of(actor, None, &[]);
-    let found = match state.store().patient_by_mrn(mrn).await {
+    // As typed, then in capitals (EHRs write MRNs' letters in capitals; staff
+    // type "mrn-1234" as often as "MRN-1234").
+    let mut found = state.store().patient_by_mrn(mrn).await;
+    let upper = mrn.to_uppercase();
+    if matches!(found, Ok(None)) && upper != mrn {
+        found = state.store().patient_by_mrn(&upper).await;
+    }
+    let found = match found {
         Ok(p) => p,
         Err(sprout_store::StoreError::Conflict(_)) => {
             tracing::warn!("more than one patient shares a medical record number");

@@ -575,6 +575,14 @@ async fn staff_homes_and_roles() {
         found.location(),
         Some(format!("/patients/{}", app.cara).as_str())
     );
+    // Typed in lower case, the MRN is found all the same.
+    let lower = nurse
+        .post("/find", &[("csrf", &csrf), ("mrn", "mrn-cara")])
+        .await;
+    assert_eq!(
+        lower.location(),
+        Some(format!("/patients/{}", app.cara).as_str())
+    );
     let none = nurse
         .post("/find", &[("csrf", &csrf), ("mrn", "MRN-NOBODY")])
         .await;
@@ -588,7 +596,7 @@ async fn staff_homes_and_roles() {
         .iter()
         .filter(|e| e.object_type == "patient-search")
         .collect();
-    assert_eq!(searches.len(), 2);
+    assert_eq!(searches.len(), 3, "each search once");
     assert!(searches
         .iter()
         .any(|e| e.outcome == "success" && e.patient_id.as_ref() == Some(&app.cara)));
