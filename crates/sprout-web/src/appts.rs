@@ -1418,17 +1418,15 @@ async fn decide_request(
     let Some(r) = state.store().appointment_request(&req_id).await? else {
         return Err(WebError::NotFound);
     };
-    let opened = read::open(
+    let opened = read::open_for_action(
         &state,
         &ctx,
         &user,
-        Some(r.patient_id.as_str()),
-        Want::Section(Section::Appointments),
+        &r.patient_id,
+        Section::Appointments,
+        Action::Appointment,
     )
     .await?;
-    if !opened.scope.action(Action::Appointment).allow {
-        return Err(WebError::NotFound);
-    }
     let t = state.i18n().tr(ctx.locale);
     let tz = state.config().time_zone.clone();
     let video = form.video == "yes";
@@ -1562,17 +1560,15 @@ async fn decide_insurance(
     let Some(c) = state.store().insurance_change(&change_id).await? else {
         return Err(WebError::NotFound);
     };
-    let opened = read::open(
+    let opened = read::open_for_action(
         &state,
         &ctx,
         &user,
-        Some(c.patient_id.as_str()),
-        Want::Section(Section::Billing),
+        &c.patient_id,
+        Section::Billing,
+        Action::Billing,
     )
     .await?;
-    if !opened.scope.action(Action::Billing).allow {
-        return Err(WebError::NotFound);
-    }
     let t = state.i18n().tr(ctx.locale);
     let status = match form.decision.as_str() {
         "approve" => RequestStatus::Approved,

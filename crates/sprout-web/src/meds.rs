@@ -604,18 +604,15 @@ async fn decide(
     let Some(r) = state.store().refill_request(&req_id).await? else {
         return Err(WebError::NotFound);
     };
-    let opened = read::open(
+    let opened = read::open_for_action(
         &state,
         &ctx,
         &user,
-        Some(r.patient_id.as_str()),
-        Want::Section(Section::Medications),
+        &r.patient_id,
+        Section::Medications,
+        Action::Refill,
     )
     .await?;
-    let allowed = opened.scope.action(Action::Refill);
-    if !allowed.allow {
-        return Err(WebError::NotFound);
-    }
     let t = state.i18n().tr(ctx.locale);
     let status = match form.decision.as_str() {
         "approve" => RequestStatus::Approved,

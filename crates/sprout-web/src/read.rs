@@ -447,6 +447,34 @@ pub(crate) async fn relationships_of(
         .await?)
 }
 
+/// Opens `section` of `patient` for `action` on it, as a queue's decision
+/// (a refill, a visit request, an insurance change) needs: [`open`] (audited),
+/// then a 404, the same as an unknown id, unless the policy allows the action.
+///
+/// # Errors
+/// Those of [`open`]; [`WebError::NotFound`] when the action is not allowed.
+pub(crate) async fn open_for_action<'a>(
+    state: &'a AppState,
+    ctx: &Ctx,
+    user: &SignedIn,
+    patient: &PatientId,
+    section: Section,
+    action: Action,
+) -> WebResult<Opened<'a>> {
+    let opened = open(
+        state,
+        ctx,
+        user,
+        Some(patient.as_str()),
+        Want::Section(section),
+    )
+    .await?;
+    if !opened.scope.action(action).allow {
+        return Err(WebError::NotFound);
+    }
+    Ok(opened)
+}
+
 /// Opens the patient named by `raw_id` for what the request wants: loads the
 /// facts, asks the policy, and refuses (auditing the denial with the
 /// decision's reason and exception) anything not allowed.
