@@ -15,7 +15,7 @@ msg-cannot-send = Your practice does not take messages through the portal from y
 msg-badge-new = New
 msg-compose-title = Write to the care team
 msg-emergency-title = Messages are not for emergencies.
-msg-emergency-body = If your child needs help now, call 911 or go to the nearest emergency room. For an urgent question, call the office.
+msg-emergency-body = If you or your child need help now, call 911 or go to the nearest emergency room. For an urgent question, call the office.
 msg-reply-note = The care team replies within { $n ->
     [one] 1 business day
    *[other] { $n } business days
@@ -54,6 +54,7 @@ msg-error-patient = Choose the child this message is about.
 msg-error-category = Choose a topic.
 msg-error-subject = Write a subject.
 msg-error-subject-long = The subject can be at most 200 characters.
+msg-error-reattach = Files are not kept when a message is not sent: attach them again.
 msg-error-body = Write your message.
 msg-error-body-long = A message can be at most 10,000 characters.
 msg-email-subject = New message from { $practice }

@@ -15,7 +15,7 @@ msg-cannot-send = Su consultorio no recibe mensajes de su cuenta por el portal. 
 msg-badge-new = Nuevo
 msg-compose-title = Escribir al equipo de atención
 msg-emergency-title = Los mensajes no son para emergencias.
-msg-emergency-body = Si su hijo necesita ayuda ahora, llame al 911 o vaya a la sala de emergencias más cercana. Para una pregunta urgente, llame al consultorio.
+msg-emergency-body = Si usted o su hijo necesitan ayuda ahora, llame al 911 o vaya a la sala de emergencias más cercana. Para una pregunta urgente, llame al consultorio.
 msg-reply-note = El equipo de atención responde en { $n ->
     [one] 1 día hábil
    *[other] { $n } días hábiles
@@ -54,6 +54,7 @@ msg-error-patient = Elija al niño o la niña de quien trata el mensaje.
 msg-error-category = Elija un tema.
 msg-error-subject = Escriba un asunto.
 msg-error-subject-long = El asunto puede tener como máximo 200 caracteres.
+msg-error-reattach = Los archivos no se guardan cuando un mensaje no se envía: adjúntelos de nuevo.
 msg-error-body = Escriba su mensaje.
 msg-error-body-long = Un mensaje puede tener como máximo 10 000 caracteres.
 msg-email-subject = Nuevo mensaje de { $practice }

@@ -612,7 +612,13 @@ async fn receive(dir: &FsPath, mut mp: Multipart) -> WebResult<Upload> {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => {
-                if up.refused.is_none() && e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                // Once a file is refused the rest of the body is only read
+                // to its end; past the body limit that read fails, and the
+                // refusal already says why (the form is shown again with it).
+                if up.refused.is_some() {
+                    break;
+                }
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     up.refused = Some(AttachmentError::TooLarge {
                         file: up
                             .files
@@ -896,10 +902,20 @@ async fn notices(
             }
         }
     }
-    let link = match &state.config().public_origin {
-        Some(o) => format!("{}/messages", o.trim_end_matches('/')),
-        None => "/messages".to_owned(),
+    // Staff read in their inbox, families in their messages; a full URL on
+    // the public origin, else the address the server listens on.
+    let path = match side {
+        Side::Family => "/staff/inbox",
+        Side::Staff => "/messages",
     };
+    let origin = state
+        .config()
+        .public_origin
+        .as_deref()
+        .or(state.config().enrollment.link_origin.as_deref())
+        .map(|o| o.trim_end_matches('/').to_owned())
+        .unwrap_or_default();
+    let link = format!("{origin}{path}");
     Ok(to
         .into_iter()
         .map(|(addr, locale)| {
@@ -1043,6 +1059,16 @@ async fn store_message(
     }
 }
 
+/// The refusal of a post, plus, when files came with it, that they were not
+/// kept and must be attached again (a browser cannot re-fill a file field).
+fn with_reattach(t: &Tr<'_>, problem: String, up: &Upload) -> String {
+    if up.files.is_empty() && up.refused.is_none() {
+        problem
+    } else {
+        format!("{problem} {}", t.get("msg-error-reattach"))
+    }
+}
+
 /// Checks the text fields of a post: `Err` with the catalog key of what is wrong.
 fn check_text(subject: Option<&str>, body: &str) -> Result<(), &'static str> {
     if let Some(s) = subject {
@@ -1104,6 +1130,7 @@ async fn create(
             .map(|k| t.get(k))
     };
     if let Some(problem) = problem {
+        let problem = with_reattach(&t, problem, &up);
         discard(temps(up.files)).await;
         let page = compose_page(&state, &ctx, &reach, &typed, Some(problem));
         return Ok((
@@ -1182,6 +1209,7 @@ async fn reply(
         None => check_text(None, &body).err().map(|k| t.get(k)),
     };
     if let Some(problem) = problem {
+        let problem = with_reattach(&t, problem, &up);
         let key = up.field("idempotency_key");
         discard(temps(up.files)).await;
         let page = thread_page(&state, &ctx, &user, &opened, body, key, Some(problem)).await?;

@@ -42,6 +42,12 @@ async fn fixture(policy: Policy) -> Fixture {
             attachments_dir: files.path().join("attachments"),
             ..Settings::default()
         },
+        // What `sprout serve` sets when no public URL is configured: the
+        // address it listens on, for links in emails.
+        enrollment: sprout_web::EnrollmentConfig {
+            link_origin: Some("http://127.0.0.1:8080".to_owned()),
+            ..sprout_web::EnrollmentConfig::default()
+        },
         ..Default::default()
     })
     .await;
@@ -170,6 +176,14 @@ async fn limits_and_types_are_refused_before_anything_is_stored() {
             "at most 25 MB",
         ),
         (
+            // Past the request's body limit (25 MB + 1 MB for the form): the
+            // refusal still names the file and the rule, with the form.
+            "one file of 27 MB",
+            vec![("video.pdf".into(), pdf(27 * 1024 * 1024))],
+            "video.pdf",
+            "at most 25 MB",
+        ),
+        (
             "a Windows executable named .pdf",
             vec![(
                 "report.pdf".into(),
@@ -207,6 +221,7 @@ async fn limits_and_types_are_refused_before_anything_is_stored() {
         assert!(page.body.contains(file), "{case}: names the file");
         assert!(page.body.contains(rule), "{case}: names the rule");
         assert!(page.body.contains("Nothing was sent"), "{case}");
+        assert!(page.body.contains("attach them again"), "{case}");
         assert!(
             page.body.contains("value=\"Typed subject stays\"")
                 && page.body.contains("Typed body stays</textarea>"),
@@ -600,8 +615,22 @@ async fn notice_emails_carry_no_name_subject_or_text() {
             assert!(!all.contains(word), "the notice contains `{word}`: {all}");
         }
         assert!(m.body_text.contains("new message"), "{}", m.body_text);
-        assert!(m.body_text.contains("/messages"), "it links to Sprout");
     }
+    // Full links: staff to their inbox, the family to their messages.
+    assert!(
+        to_staff[0]
+            .body_text
+            .contains("http://127.0.0.1:8080/staff/inbox"),
+        "{}",
+        to_staff[0].body_text
+    );
+    assert!(
+        to_parent[0]
+            .body_text
+            .contains("http://127.0.0.1:8080/messages"),
+        "{}",
+        to_parent[0].body_text
+    );
 }
 
 #[tokio::test]
