@@ -274,6 +274,8 @@ impl AppointmentsSection {
         }
         Ok(s)
     }
+}
+
 /// `[messaging]` settings (issue 5).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
