@@ -458,12 +458,17 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 Some(d) => Arc::new(sprout_web::FixedClock::new(d)),
                 None => Arc::new(sprout_web::SystemClock::new(cfg.time_zone.clone())),
             };
-            // Seeding runs on a store opened for a bulk load (commits do not
-            // wait for the disk); serving reopens it as usual.
-            let (store, bulk) = match open_bulk_store(&r.database_url).await? {
-                Some(bulk) => (Arc::new(bulk.clone()) as Arc<dyn Store>, Some(bulk)),
-                None => (open_store(&r.database_url).await?, None),
-            };
+            // Seeding an empty database runs on a store opened for a bulk
+            // load (commits do not wait for the disk); serving reopens it as
+            // usual.
+            let mut store = open_store(&r.database_url).await?;
+            let mut bulk = None;
+            if !store.has_any_account().await? {
+                if let Some(b) = open_bulk_store(&r.database_url).await? {
+                    store = Arc::new(b.clone());
+                    bulk = Some(b);
+                }
+            }
             let (logins, threads) = demo::seed(
                 &*store,
                 families,
