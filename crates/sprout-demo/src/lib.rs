@@ -1236,6 +1236,54 @@ mod tests {
     }
 
     #[test]
+    fn ids_increase_and_families_write_to_the_practice() {
+        let today = date(2026, 11, 30);
+        let mut gen = Generator::new(7, today);
+        let families: Vec<DemoFamily> = (0..200).map(|_| gen.family()).collect();
+        // Ids are made in increasing order: every id of a family is above
+        // every id of the families before (so a chunk is appended to the
+        // indexes), and no id repeats. (Appointment and refill ids are made
+        // from the family number instead, `care`, and increase on their own.)
+        let counted = |id: &&str| !id.ends_with("a6a6a6a6a6a6");
+        let ranges: Vec<(&str, &str)> = families
+            .iter()
+            .map(|f| {
+                let ids = f.items.iter().map(|i| i.meta().id.as_str()).filter(counted);
+                let patients = f.patients.iter().map(|p| p.id.as_str());
+                let all: Vec<&str> = ids.chain(patients).collect();
+                let lo = all.iter().min().copied().unwrap_or_default();
+                let hi = all.iter().max().copied().unwrap_or_default();
+                (lo, hi)
+            })
+            .collect();
+        assert!(ranges.windows(2).all(|w| w[0].1 < w[1].0));
+        let mut ids: Vec<&str> = families
+            .iter()
+            .flat_map(|f| f.items.iter().map(|i| i.meta().id.as_str()))
+            .collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+        // The showcase families' threads are written by hand, not here.
+        assert!(families[0].threads.is_empty() && families[1].threads.is_empty());
+        let with = families.iter().filter(|f| !f.threads.is_empty()).count();
+        assert!((60..140).contains(&with), "{with} of 200 families wrote");
+        for f in &families {
+            for t in &f.threads {
+                assert!(f.patients.iter().any(|p| p.id == t.patient_id));
+                let author = f.accounts.iter().find(|a| a.id == t.author).unwrap();
+                assert_eq!(author.role, DemoRole::Parent);
+                assert!((1..60 * 24).contains(&t.asked_hours_ago));
+                if let Some((answered, _)) = t.answer {
+                    assert!((0..t.asked_hours_ago).contains(&answered));
+                }
+                assert!(!t.closed || t.answer.is_some());
+            }
+        }
+    }
+
+    #[test]
     fn no_penicillin_for_the_allergic_and_no_vaccine_before_its_licence() {
         let today = date(2026, 11, 30);
         let mut g = Generator::new(11, today);
