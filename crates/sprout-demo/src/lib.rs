@@ -18,6 +18,7 @@ use jiff::civil::Date;
 use jiff::ToSpan;
 use rand::rngs::StdRng;
 use rand::{Rng, RngCore, SeedableRng};
+use sprout_domain::messaging::Category;
 use sprout_domain::people::{AccountStatus, ProxyRelationship, RelationshipKind, StaffRole};
 use sprout_domain::record::{
     AdministrativeSex, AllergyIntolerance, Appointment, Condition, Encounter, Immunization,
@@ -100,13 +101,95 @@ pub struct DemoFamily {
     pub accounts: Vec<DemoAccount>,
     /// Parent-to-child proxy relationships.
     pub relationships: Vec<ProxyRelationship>,
+    /// Message threads a parent started about a child (none for the showcase
+    /// family, whose threads are written by hand).
+    pub threads: Vec<DemoThread>,
 }
+
+/// A message thread of a demo family: a parent's question and, most of the
+/// time, the nurse's or front office's answer.
+#[derive(Debug, Clone)]
+pub struct DemoThread {
+    /// The child it is about.
+    pub patient_id: PatientId,
+    /// The parent who wrote.
+    pub author: AccountId,
+    /// The parent's display name.
+    pub author_name: String,
+    /// What it is about (picks the staff pool).
+    pub category: Category,
+    /// The subject line.
+    pub subject: &'static str,
+    /// The parent's question.
+    pub question: &'static str,
+    /// How many hours before now the question was sent (1 to 60 days).
+    pub asked_hours_ago: i64,
+    /// The practice's answer and how many hours before now it was sent
+    /// (after the question), if answered.
+    pub answer: Option<(i64, &'static str)>,
+    /// Whether staff closed the thread after answering.
+    pub closed: bool,
+}
+
+/// Questions families send: category, subject, question, answer.
+const THREADS: &[(Category, &str, &str, &str)] = &[
+    (
+        Category::Clinical,
+        "Rash after the vaccines",
+        "There is a small red bump where the shot was given yesterday. Is that expected?",
+        "A small red bump at the injection site is common and fades within a few days. \
+         A cool cloth helps. Call us if it spreads or there is a fever over 39 C.",
+    ),
+    (
+        Category::Clinical,
+        "Fever since last night",
+        "Temperature was 38.6 C last night and 38.2 C this morning. Still drinking well. \
+         Should we come in?",
+        "If drinking well and playful between fevers, you can watch at home for now. \
+         Please book a visit if the fever lasts past three days.",
+    ),
+    (
+        Category::Prescription,
+        "Refill for the inhaler",
+        "We are almost out of the albuterol inhaler. Could you send a refill to our pharmacy?",
+        "The refill has been sent to your pharmacy on file.",
+    ),
+    (
+        Category::TestResults,
+        "Blood test from the last visit",
+        "Are the results of the blood test from the last visit back yet?",
+        "Yes, they are normal. You can see them under Results.",
+    ),
+    (
+        Category::Appointment,
+        "Moving the check-up",
+        "Could we move the check-up to an afternoon? School ends at three.",
+        "We have afternoon openings next week; please pick one under Appointments.",
+    ),
+    (
+        Category::GeneralOffice,
+        "School sports form",
+        "Could you fill in the school sports form? I will upload it here.",
+        "The form is ready to pick up at the front desk.",
+    ),
+    (
+        Category::Billing,
+        "Question about a statement",
+        "We received a statement for the last visit, but it should be covered by our plan.",
+        "Thank you, we re-submitted the claim to your plan.",
+    ),
+];
 
 /// Makes demo families. Deterministic for a given seed and `today`.
 pub struct Generator {
     rng: StdRng,
+    /// Draws for message threads, apart from `rng` so adding threads left
+    /// every family's record as it was.
+    thread_rng: StdRng,
     today: Date,
     next_family: usize,
+    /// Ids made so far: the first six bytes of every id (see `random_bytes`).
+    ids_made: u64,
 }
 
 const SURNAMES: &[&str] = &[
@@ -169,14 +252,27 @@ impl Generator {
     pub fn new(seed: u64, today: Date) -> Self {
         Self {
             rng: StdRng::seed_from_u64(seed),
+            thread_rng: StdRng::seed_from_u64(seed ^ 0x6d65_7373_6167_6573),
             today,
             next_family: 1,
+            ids_made: 0,
         }
     }
 
+    /// The 16 bytes of a new id: a 48-bit count of the ids made so far, then
+    /// 80 random bits (the layout of a UUIDv7, with a counter for the clock).
+    ///
+    /// Why not 128 random bits: every id is a key in a B-tree index (primary
+    /// key, `source_id`, `patient_id`). Random keys land on a random leaf
+    /// page each, so once an index outgrows the page cache every row written
+    /// dirties pages of its own, and seeding 100,000 patients spent most of
+    /// its time rewriting index pages. Increasing keys are appended to the
+    /// right edge of each index. 80 random bits still make an id unguessable.
     fn random_bytes(&mut self) -> [u8; 16] {
         let mut b = [0u8; 16];
-        self.rng.fill_bytes(&mut b);
+        self.rng.fill_bytes(&mut b[6..]);
+        self.ids_made += 1;
+        b[..6].copy_from_slice(&self.ids_made.to_be_bytes()[2..]);
         b
     }
 
@@ -372,7 +468,47 @@ impl Generator {
             self.care(n, i, &patient, &mut fam.items);
             fam.patients.push(patient);
         }
+        if n > 2 {
+            self.threads(&mut fam);
+        }
         fam
+    }
+
+    /// About half the families (after the first two) have written to the practice in the last two
+    /// months: one thread, sometimes two; most are answered, some closed.
+    fn threads(&mut self, fam: &mut DemoFamily) {
+        let r = &mut self.thread_rng;
+        let count = match r.random_range(0..10) {
+            0..=4 => 0,
+            5..=8 => 1,
+            _ => 2,
+        };
+        for _ in 0..count {
+            let (category, subject, question, answer) = THREADS[r.random_range(0..THREADS.len())];
+            let child = &fam.patients[r.random_range(0..fam.patients.len())];
+            let parents: Vec<&DemoAccount> = fam
+                .accounts
+                .iter()
+                .filter(|a| a.role == DemoRole::Parent)
+                .collect();
+            let parent = parents[r.random_range(0..parents.len())];
+            let asked = r.random_range(1..(60 * 24));
+            let answer = r
+                .random_bool(0.8)
+                .then(|| (asked - r.random_range(1..=asked.min(30)), answer));
+            let closed = answer.is_some() && r.random_bool(0.5);
+            fam.threads.push(DemoThread {
+                patient_id: child.id.clone(),
+                author: parent.id.clone(),
+                author_name: parent.display_name.clone(),
+                category,
+                subject,
+                question,
+                asked_hours_ago: asked,
+                answer,
+                closed,
+            });
+        }
     }
 
     fn meta(&mut self, patient: &Patient, kind: &str) -> ItemMeta {
@@ -1101,6 +1237,54 @@ mod tests {
         let b = Generator::new(3, today).family();
         assert_eq!(a.patients, b.patients);
         assert_eq!(a.items.len(), b.items.len());
+    }
+
+    #[test]
+    fn ids_increase_and_families_write_to_the_practice() {
+        let today = date(2026, 11, 30);
+        let mut gen = Generator::new(7, today);
+        let families: Vec<DemoFamily> = (0..200).map(|_| gen.family()).collect();
+        // Ids are made in increasing order: every id of a family is above
+        // every id of the families before (so a chunk is appended to the
+        // indexes), and no id repeats. (Appointment and refill ids are made
+        // from the family number instead, `care`, and increase on their own.)
+        let counted = |id: &&str| !id.ends_with("a6a6a6a6a6a6");
+        let ranges: Vec<(&str, &str)> = families
+            .iter()
+            .map(|f| {
+                let ids = f.items.iter().map(|i| i.meta().id.as_str()).filter(counted);
+                let patients = f.patients.iter().map(|p| p.id.as_str());
+                let all: Vec<&str> = ids.chain(patients).collect();
+                let lo = all.iter().min().copied().unwrap_or_default();
+                let hi = all.iter().max().copied().unwrap_or_default();
+                (lo, hi)
+            })
+            .collect();
+        assert!(ranges.windows(2).all(|w| w[0].1 < w[1].0));
+        let mut ids: Vec<&str> = families
+            .iter()
+            .flat_map(|f| f.items.iter().map(|i| i.meta().id.as_str()))
+            .collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+        // The showcase families' threads are written by hand, not here.
+        assert!(families[0].threads.is_empty() && families[1].threads.is_empty());
+        let with = families.iter().filter(|f| !f.threads.is_empty()).count();
+        assert!((60..140).contains(&with), "{with} of 200 families wrote");
+        for f in &families {
+            for t in &f.threads {
+                assert!(f.patients.iter().any(|p| p.id == t.patient_id));
+                let author = f.accounts.iter().find(|a| a.id == t.author).unwrap();
+                assert_eq!(author.role, DemoRole::Parent);
+                assert!((1..60 * 24).contains(&t.asked_hours_ago));
+                if let Some((answered, _)) = t.answer {
+                    assert!((0..t.asked_hours_ago).contains(&answered));
+                }
+                assert!(!t.closed || t.answer.is_some());
+            }
+        }
     }
 
     #[test]

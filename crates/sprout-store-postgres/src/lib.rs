@@ -7,6 +7,7 @@
 
 use sprout_store_sql::{migrate, Backend, Migration, OpenError, SqlStore};
 use sqlx::any::AnyPoolOptions;
+use sqlx::Executor;
 use std::time::Duration;
 
 /// The embedded migrations, in order (folder `migrations/` of this crate).
@@ -76,6 +77,26 @@ const MAX_CONNECTIONS: u32 = 16;
 /// or refuses the login; the migration errors of [`migrate::run`].
 #[tracing::instrument(skip_all)]
 pub async fn open(url: &str) -> Result<SqlStore, OpenError> {
+    open_with(url, None).await
+}
+
+/// What each connection of a bulk load runs first: commits return before
+/// their WAL record is flushed (a crash may lose the last commits, never
+/// corrupt the database; the load is then run again).
+pub const BULK_LOAD_SETTINGS: &str = "SET synchronous_commit = off";
+
+/// Connects and migrates (as [`open`]) for a bulk load such as `sprout
+/// demo` seeding a large practice: every connection runs
+/// [`BULK_LOAD_SETTINGS`]. Not for serving; close it and [`open`] again.
+///
+/// # Errors
+/// As [`open`].
+#[tracing::instrument(skip_all)]
+pub async fn open_for_bulk_load(url: &str) -> Result<SqlStore, OpenError> {
+    open_with(url, Some(BULK_LOAD_SETTINGS)).await
+}
+
+async fn open_with(url: &str, settings: Option<&'static str>) -> Result<SqlStore, OpenError> {
     if Backend::from_url(url)? != Backend::Postgres {
         return Err(OpenError::InvalidUrl(
             "expected a postgres:// URL for the PostgreSQL store".into(),
@@ -102,7 +123,16 @@ pub async fn open(url: &str) -> Result<SqlStore, OpenError> {
             }
         }
     }
-    let pool = AnyPoolOptions::new()
+    let mut options = AnyPoolOptions::new();
+    if let Some(settings) = settings {
+        options = options.after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                conn.execute(sqlx::raw_sql(settings)).await?;
+                Ok(())
+            })
+        });
+    }
+    let pool = options
         .max_connections(MAX_CONNECTIONS)
         .acquire_timeout(Duration::from_secs(30))
         .connect(url)

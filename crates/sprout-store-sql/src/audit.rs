@@ -21,6 +21,7 @@ use sprout_store::audit::{
 use sprout_store::{AuditEvent, AuditFilter, AuditStore, StoreError, StoreResult};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use tokio::sync::oneshot;
 
 /// Events returned when [`AuditFilter::limit`] or [`AuditQuery::limit`] is 0.
 const DEFAULT_LIMIT: u32 = 100;
@@ -173,14 +174,93 @@ fn chained_from_row(r: &AnyRow) -> StoreResult<ChainedEvent> {
     })
 }
 
+/// An event waiting for the next group commit, and where its outcome goes.
+type Pending = (AuditEvent, oneshot::Sender<StoreResult<()>>);
+
+/// Audit events waiting to be appended by one group commit (see
+/// [`AuditStore::append_audit`] on [`SqlStore`]).
+#[derive(Debug, Default)]
+pub(crate) struct AuditQueue {
+    /// Events handed in and not yet taken by a writer.
+    pending: std::sync::Mutex<Vec<Pending>>,
+    /// Held by the caller that writes the next batch.
+    writer: tokio::sync::Mutex<()>,
+}
+
+impl SqlStore {
+    /// Appends `batch` in one transaction (one commit, one flush to disk),
+    /// in order; when that fails, each event in a transaction of its own, so
+    /// one bad event fails only its own caller. Tells every caller its
+    /// outcome.
+    async fn write_audit_batch(&self, batch: Vec<Pending>) {
+        if batch.len() > 1 && self.append_together(&batch).await.is_ok() {
+            for (_, done) in batch {
+                let _ = done.send(Ok(()));
+            }
+            return;
+        }
+        for (e, done) in batch {
+            let one = async {
+                let mut tx = self.pool.begin().await.map_err(map_err)?;
+                insert_event(&mut tx, &e).await?;
+                tx.commit().await.map_err(map_err)
+            };
+            let _ = done.send(one.await);
+        }
+    }
+
+    /// Appends the events of `batch` in one transaction.
+    async fn append_together(&self, batch: &[Pending]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        for (e, _) in batch {
+            insert_event(&mut tx, e).await?;
+        }
+        tx.commit().await.map_err(map_err)
+    }
+}
+
 #[async_trait]
 impl AuditStore for SqlStore {
+    /// Group commit: the event joins a queue; whoever holds the writer lock
+    /// appends everything queued in one transaction, and the others wait for
+    /// it. A caller returns only once its own event is committed (or failed),
+    /// as before; the chain order is the queue's order.
+    ///
+    /// Why: every patient page appends one event, and one transaction per
+    /// event made page views queue for SQLite's single write lock and each
+    /// pay a commit (measured under 32 concurrent sessions; bench/RESULTS.md).
     #[tracing::instrument(skip_all)]
     async fn append_audit(&self, e: &AuditEvent) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(map_err)?;
-        insert_event(&mut tx, e).await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(())
+        let (done, mut outcome) = oneshot::channel();
+        self.audit_queue
+            .pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((e.clone(), done));
+        let writer = self.audit_queue.writer.lock().await;
+        // A writer before us may have taken our event already.
+        if let Ok(r) = outcome.try_recv() {
+            return r;
+        }
+        let batch = std::mem::take(
+            &mut *self
+                .audit_queue
+                .pending
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        if !batch.is_empty() {
+            // On a task of its own: a caller that goes away mid-write (its
+            // client hung up) must not abandon the other callers' events.
+            let store = self.clone();
+            let _ = tokio::spawn(async move { store.write_audit_batch(batch).await }).await;
+        }
+        drop(writer);
+        outcome.await.unwrap_or_else(|_| {
+            Err(StoreError::Database(
+                "the audit event was not written (its writer stopped)".into(),
+            ))
+        })
     }
 
     #[tracing::instrument(skip_all, fields(limit = filter.limit))]

@@ -98,12 +98,18 @@ pub enum OpenError {
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// Audit events waiting for their group commit (shared by clones).
+    audit_queue: std::sync::Arc<audit::AuditQueue>,
 }
 
 impl SqlStore {
     /// Wraps a pool that is already connected and migrated.
     pub fn new(pool: AnyPool, backend: Backend) -> Self {
-        Self { pool, backend }
+        Self {
+            pool,
+            backend,
+            audit_queue: Default::default(),
+        }
     }
 
     /// The pool, for backend-specific checks and tests.

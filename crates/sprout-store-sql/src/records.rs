@@ -251,6 +251,46 @@ pub(crate) fn bind_meta<'q>(q: AnyQuery<'q>, m: &'q ItemMeta, patient_id: &'q st
 }
 
 /// Binds one item's values in the column order of its [`Table`].
+/// A nullable double as bound to a query.
+///
+/// Why not `Option<f64>`: sqlx 0.8.6's `Any` driver sends `None::<f64>` to
+/// PostgreSQL as a *float4* NULL (its null mapping swaps `Real` and
+/// `Double`), and a value as float8. A prepared statement keeps the
+/// parameter types of its first use, so a multi-row insert first used with
+/// no value in some row failed later with a value there ("incorrect binary
+/// data format in bind parameter"): `sprout demo` could not seed
+/// PostgreSQL at all. A NULL is bound with the kind that sqlx 0.8.6 maps
+/// to float8.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum NullDouble {
+    Null,
+    Value(f64),
+}
+
+impl sqlx::Type<Any> for NullDouble {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <f64 as sqlx::Type<Any>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, Any> for NullDouble {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Any as sqlx::Database>::ArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        match self {
+            Self::Value(v) => <f64 as sqlx::Encode<'q, Any>>::encode_by_ref(v, buf),
+            Self::Null => {
+                // sqlx 0.8.6 turns an f32 (`Real`) NULL into PostgreSQL's
+                // float8 (and an f64 NULL into float4). The store contract's
+                // `observations_with_and_without_values` fails if a later
+                // sqlx changes this.
+                <Option<f32> as sqlx::Encode<'q, Any>>::encode_by_ref(&None, buf)
+            }
+        }
+    }
+}
+
 pub(crate) fn bind_item<'q>(
     q: AnyQuery<'q>,
     item: &'q RecordItem,
@@ -273,7 +313,7 @@ pub(crate) fn bind_item<'q>(
             .bind(o.loinc.as_deref())
             .bind(o.display.as_str())
             .bind(o.effective.as_deref())
-            .bind(o.value)
+            .bind(o.value.map_or(NullDouble::Null, NullDouble::Value))
             .bind(o.unit.as_deref())
             .bind(o.value_text.as_deref())
             .bind(components_json(&o.components))

@@ -28,6 +28,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     reimport_updates_changed_resources(store.as_ref()).await;
     failed_batch_writes_nothing(store.as_ref()).await;
     large_batch(store.as_ref()).await;
+    observations_with_and_without_values(store.as_ref()).await;
     accounts(store.as_ref()).await;
     relationships(store.as_ref()).await;
     sessions(store.as_ref()).await;
@@ -762,6 +763,62 @@ pub async fn failed_batch_writes_nothing(store: &dyn Store) {
 }
 
 /// A batch larger than any one statement's chunk is written whole.
+/// Observations with no numeric value and with one, in multi-row inserts of
+/// the same size one after the other: each is stored as given. (On
+/// PostgreSQL a prepared insert used first with NULLs there once refused
+/// values later: "incorrect binary data format in bind parameter".)
+pub async fn observations_with_and_without_values(store: &dyn Store) {
+    let x = "nv";
+    let patient = bare_patient(x, 0, date(2015, 3, 1));
+    let items: Vec<RecordItem> = (0..512u32)
+        .map(|n| {
+            // Runs of 128 alike: none, values, none, values.
+            let value = ((n / 128) % 2 == 1).then(|| f64::from(n) + 0.25);
+            RecordItem::Observation(Observation {
+                meta: meta(x, &format!("o{n}"), &patient.id, Labels::default()),
+                category: ObservationCategory::Laboratory,
+                status: "final".into(),
+                loinc: Some("5778-6".into()),
+                display: "Color of urine".into(),
+                effective: Some(format!("2021-02-03T04:05:{:02}Z", n % 60)),
+                value,
+                unit: value.map(|_| "mg/dL".into()),
+                value_text: value.is_none().then(|| format!("yellow {n}")),
+                components: vec![],
+                encounter_source_id: None,
+                reference_range: None,
+                interpretation: None,
+                issued: None,
+            })
+        })
+        .collect();
+    store
+        .import_batch(&ImportBatch {
+            patients: vec![patient.clone()],
+            items: items.clone(),
+        })
+        .await
+        .unwrap();
+    let stored = store
+        .observations(&patient.id, ObservationCategory::Laboratory)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 512);
+    for o in &stored {
+        let n: u32 = o.meta.source_id["nv-src-o".len()..].parse().unwrap();
+        if (n / 128) % 2 == 1 {
+            assert_eq!(o.value, Some(f64::from(n) + 0.25), "{}", o.meta.source_id);
+            assert_eq!(o.value_text, None);
+        } else {
+            assert_eq!(o.value, None, "{}", o.meta.source_id);
+            assert_eq!(
+                o.value_text.as_deref(),
+                Some(format!("yellow {n}").as_str())
+            );
+        }
+    }
+}
+
 pub async fn large_batch(store: &dyn Store) {
     let x = "big";
     let patients: Vec<Patient> = (0..5)

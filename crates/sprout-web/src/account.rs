@@ -64,7 +64,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// Hashes a password with Argon2id off the async runtime.
 pub(crate) async fn hash_off_runtime(password: String) -> WebResult<String> {
-    Ok(tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?)
+    auth::argon2_job(move || auth::hash_password(&password)).await
 }
 
 /// Whether `password` is the account's, checked off the async runtime (an
@@ -83,7 +83,7 @@ pub(crate) async fn password_matches(
         .await?
         .unwrap_or_else(|| auth::dummy_hash().to_owned());
     let password = password.to_owned();
-    Ok(tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash)).await?)
+    auth::argon2_job(move || auth::verify_password(&password, &hash)).await
 }
 
 /// The user's own details the password may not be built from.

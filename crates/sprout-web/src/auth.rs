@@ -6,7 +6,7 @@
 //! database holds no usable session.
 
 use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::PasswordHasher;
 use argon2::Argon2;
 use axum::http::HeaderMap;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -35,15 +35,107 @@ pub fn hash_password(password: &str) -> String {
         .to_string()
 }
 
+/// Threads kept for Argon2 (see [`argon2_job`]): both cores of a small
+/// server may hash at once.
+const ARGON2_THREADS: usize = 2;
+
+/// A unit of work for the Argon2 threads.
+type Argon2Job = Box<dyn FnOnce() + Send>;
+
+/// Runs `f` (a password hash or check) on one of the [`ARGON2_THREADS`]
+/// threads kept for it and returns its result.
+///
+/// Why not `spawn_blocking`: an Argon2 call allocates its 19 MiB of memory on
+/// whichever blocking-pool thread runs it, and the C allocator keeps that
+/// memory in the thread's arena afterwards. 32 sign-ins left the server
+/// about 60 MB larger (measured; bench/RESULTS.md), and under load it went
+/// past the 200 MB budget. Two fixed threads reuse their own memory.
+///
+/// # Errors
+/// [`WebError::Internal`] when `f` panicked or the threads are gone.
+pub(crate) async fn argon2_job<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, crate::error::WebError> {
+    use std::sync::{mpsc, Arc, Mutex, OnceLock};
+    static QUEUE: OnceLock<mpsc::Sender<Argon2Job>> = OnceLock::new();
+    let queue = QUEUE.get_or_init(|| {
+        let (tx, rx) = mpsc::channel::<Argon2Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..ARGON2_THREADS {
+            let rx = Arc::clone(&rx);
+            let started = std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || loop {
+                    let job = match rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    // A panicking job drops its result sender (its caller gets
+                    // an error); the thread lives on.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                });
+            if let Err(e) = started {
+                tracing::error!(error = %e, "cannot start a password hashing thread");
+            }
+        }
+        tx
+    });
+    let (done, result) = tokio::sync::oneshot::channel();
+    queue
+        .send(Box::new(move || {
+            let _ = done.send(f());
+        }))
+        .map_err(|_| crate::error::WebError::Internal("password hashing is not running".into()))?;
+    result
+        .await
+        .map_err(|_| crate::error::WebError::Internal("password hashing failed".into()))
+}
+
 /// Whether `password` matches the PHC string `hash`. A malformed hash never
-/// matches. Slow on purpose: call it from blocking code.
+/// matches. Slow on purpose: call it from blocking code ([`argon2_job`] in
+/// the server).
+///
+/// The same check as argon2's `PasswordVerifier` (algorithm, version and
+/// parameters from the hash; constant-time comparison of the outputs), but
+/// Argon2's memory (19 MiB with the default parameters) is the calling
+/// thread's own buffer, kept between calls, instead of a fresh allocation
+/// each time: freed 19 MiB blocks stayed in the C allocator's per-thread
+/// arenas, and the server grew by about 5 MB per sign-in up to 160 MB
+/// (measured with /proc/PID/smaps; bench/RESULTS.md).
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
+    use argon2::{Algorithm, Block, Params, Version};
+    thread_local! {
+        static MEMORY: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
     }
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm.as_str()) else {
+        return false;
+    };
+    let Ok(version) = parsed.version.map(Version::try_from).transpose() else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    let argon = Argon2::new(algorithm, version.unwrap_or_default(), params);
+    let mut buffer = [0u8; 64];
+    let Some(out) = buffer.get_mut(..expected.len()) else {
+        return false;
+    };
+    let computed = MEMORY.with_borrow_mut(|memory| {
+        if memory.len() < blocks {
+            memory.resize(blocks, Block::default());
+        }
+        argon.hash_password_into_with_memory(password.as_bytes(), salt, out, &mut memory[..blocks])
+    });
+    computed.is_ok() && bool::from(out.ct_eq(expected.as_bytes()))
 }
 
 /// A hash of a password nobody knows, verified when the email is unknown so a
@@ -133,6 +225,37 @@ mod tests {
         assert!(!verify_password("wrong horse", &h));
         assert!(!verify_password("correct horse", "not a hash"));
         assert!(!verify_password("x", dummy_hash()));
+    }
+
+    #[test]
+    fn hashes_with_other_parameters_verify_by_their_own() {
+        // Algorithm, version, memory, passes and output length come from the
+        // stored hash, as argon2's own verifier reads them.
+        for (alg, version, out) in [
+            (argon2::Algorithm::Argon2i, argon2::Version::V0x10, 32),
+            (argon2::Algorithm::Argon2d, argon2::Version::V0x13, 16),
+            (argon2::Algorithm::Argon2id, argon2::Version::V0x13, 64),
+        ] {
+            let params = argon2::Params::new(64, 2, 1, Some(out)).unwrap();
+            let h = Argon2::new(alg, version, params)
+                .hash_password(b"tr0ub4dor")
+                .unwrap()
+                .to_string();
+            assert!(verify_password("tr0ub4dor", &h), "{h}");
+            assert!(!verify_password("tr0ub4dor!", &h), "{h}");
+            // The same hash with one character of the output changed.
+            let mut tampered = h.clone().into_bytes();
+            let last = tampered.len() - 2;
+            tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+            assert!(!verify_password(
+                "tr0ub4dor",
+                &String::from_utf8(tampered).unwrap()
+            ));
+        }
+        // A bigger hash after a smaller one on the same thread (the memory
+        // buffer grows) and the default again.
+        let h = hash_password("correct horse");
+        assert!(verify_password("correct horse", &h));
     }
 
     #[test]

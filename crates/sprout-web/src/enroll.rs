@@ -1573,7 +1573,7 @@ pub(crate) async fn activate(
         );
     }
     let password = form.password.clone();
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?;
+    let hash = auth::argon2_job(move || auth::hash_password(&password)).await?;
     let redeemed = state
         .store()
         .redeem_token(
@@ -1801,7 +1801,7 @@ pub(crate) async fn signup(
         );
     }
     let password = form.password.clone();
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?;
+    let hash = auth::argon2_job(move || auth::hash_password(&password)).await?;
     let store = state.store();
     let now = now_of(&state);
     let base = origin(&state, &headers);

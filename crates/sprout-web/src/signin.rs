@@ -221,9 +221,8 @@ pub(crate) async fn login(
         }
         password.truncate(end);
     }
-    let verified = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await?
-        && password_ok;
+    let verified =
+        auth::argon2_job(move || auth::verify_password(&password, &hash)).await? && password_ok;
 
     let outcome = match &found {
         Some((account, _)) if verified && account.status == AccountStatus::Active => Ok(account),

@@ -5,7 +5,7 @@
 use anyhow::{bail, Context};
 use jiff::civil::Date;
 use serde::Serialize;
-use sprout_demo::{DemoAccount, DemoRole, Generator, DEMO_PASSWORD};
+use sprout_demo::{DemoAccount, DemoRole, DemoThread, Generator, DEMO_PASSWORD};
 use sprout_domain::access::{self, Actor};
 use sprout_domain::people::ProxyRelationship;
 use sprout_domain::policy::Policy;
@@ -132,7 +132,8 @@ const MARKER_EMAIL: &str = "admin@example.org";
 const CHUNK: usize = 100;
 
 /// Seeds `families` demo families into an empty database (or finds the demo
-/// already there) and returns the logins to print.
+/// already there) and returns the logins to print and the families' message
+/// threads still to write (none when the demo was already there).
 ///
 /// # Errors
 /// A database that holds something other than the demo practice, or a store error.
@@ -143,7 +144,7 @@ pub async fn seed(
     today: Date,
     policy: &Policy,
     accounts_json: Option<&Path>,
-) -> anyhow::Result<Vec<Login>> {
+) -> anyhow::Result<(Vec<Login>, Vec<DemoThread>)> {
     if families == 0 {
         bail!("--families must be at least 1");
     }
@@ -166,24 +167,38 @@ pub async fn seed(
         }
         add_pin(store, today, &mut logins).await?;
         write_accounts_json(accounts_json, &logins)?;
-        return Ok(logins);
+        return Ok((logins, Vec::new()));
     }
     if store.has_any_account().await? {
         bail!("this database already has accounts that are not the demo practice's; give `sprout demo` an empty database (--database-url)");
     }
     let started = Instant::now();
     let hash = tokio::task::spawn_blocking(|| sprout_web::hash_password(DEMO_PASSWORD)).await?;
+    // The families are made on a thread of their own while the previous
+    // chunk is written, so generating and writing use both cores.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<sprout_demo::DemoFamily>>(2);
+    let maker = std::thread::spawn(move || {
+        let mut done = 0usize;
+        while done < families {
+            let n = CHUNK.min(families - done);
+            let chunk: Vec<_> = (0..n).map(|_| gen.family()).collect();
+            if tx.blocking_send(chunk).is_err() {
+                break;
+            }
+            done += n;
+        }
+    });
     let mut logins: Vec<Login> = Vec::new();
+    let mut threads: Vec<DemoThread> = Vec::new();
     let mut patient_count = 0usize;
     let mut item_count = 0usize;
     let mut done = 0usize;
-    while done < families {
-        let n = CHUNK.min(families - done);
+    while let Some(chunk) = rx.recv().await {
+        let n = chunk.len();
         let mut batch = ImportBatch::default();
         let mut accounts: Vec<DemoAccount> = if done == 0 { staff.clone() } else { Vec::new() };
         let mut rels: Vec<ProxyRelationship> = Vec::new();
-        for _ in 0..n {
-            let fam = gen.family();
+        for fam in chunk {
             for a in &fam.accounts {
                 logins.push(login_for(
                     a,
@@ -197,6 +212,7 @@ pub async fn seed(
             batch.items.extend(fam.items);
             accounts.extend(fam.accounts);
             rels.extend(fam.relationships);
+            threads.extend(fam.threads);
         }
         // Staff come with a second factor enrolled (staff must have one).
         let staff_secrets: Vec<String> = if done == 0 {
@@ -247,13 +263,17 @@ pub async fn seed(
             eprintln!("  {done} of {families} families written");
         }
     }
+    drop(rx);
+    maker
+        .join()
+        .map_err(|_| anyhow::anyhow!("the demo generator thread panicked"))?;
     eprintln!(
         "Demo practice created: {families} families, {patient_count} patients, {item_count} record items in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     add_pin(store, today, &mut logins).await?;
     write_accounts_json(accounts_json, &logins)?;
-    Ok(logins)
+    Ok((logins, threads))
 }
 
 fn write_accounts_json(path: Option<&Path>, logins: &[Login]) -> anyhow::Result<()> {

@@ -8,6 +8,7 @@
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
+use sprout_demo::DemoThread;
 use sprout_domain::messaging::{reply_due, Category, Settings, ThreadStatus};
 use sprout_domain::{AccountId, PatientId};
 use sprout_store::messaging::{NewMessage, NewThread, Side};
@@ -150,43 +151,24 @@ pub async fn seed(
                 .checked_sub(SignedDuration::from_hours(l.hours_ago))
                 .unwrap_or(now);
             let at = Timestamp::from_second(at.as_second()).unwrap_or(at);
-            let message_id = random_hex();
-            let audit = AuditEvent {
-                at: at.to_string(),
-                account_id: Some(l.author.0.clone()),
-                actor_role: "system".into(),
-                on_behalf_of: None,
-                patient_id: Some(patient.clone()),
-                action: "create".into(),
-                object_type: "message".into(),
-                object_id: Some(message_id.clone()),
-                outcome: "success".into(),
-                reason: Some("demo-seed".into()),
-                client_addr: None,
-                request_id: None,
-                detail: None,
-            };
-            let m = NewMessage {
-                id: message_id,
-                thread_id: thread_id.clone(),
-                new_thread: (i == 0).then(|| NewThread {
-                    id: thread_id.clone(),
-                    patient_id: patient.clone(),
-                    category,
-                    pool: settings.pool_of(category),
-                    subject: subject.to_owned(),
-                }),
-                author: l.author.0.clone(),
-                author_name: l.author.1.clone(),
+            let new_thread = (i == 0).then(|| NewThread {
+                id: thread_id.clone(),
+                patient_id: patient.clone(),
+                category,
+                pool: settings.pool_of(category),
+                subject: subject.to_owned(),
+            });
+            let body = l.body.split_whitespace().collect::<Vec<_>>().join(" ");
+            let post = Post {
+                thread_id: &thread_id,
+                new_thread,
+                patient,
+                author: l.author,
                 side: l.side,
-                body: l.body.split_whitespace().collect::<Vec<_>>().join(" "),
-                created_at: at,
-                due_at: (l.side == Side::Family)
-                    .then(|| reply_due(at, tz, &settings.holidays, settings.reply_business_days)),
-                idempotency_key: None,
-                attachments: vec![],
+                body,
+                at,
             };
-            store.post_message(&m, &[], &audit).await?;
+            post.write(store, tz, settings).await?;
         }
         if close {
             store
@@ -196,4 +178,141 @@ pub async fn seed(
         written += 1;
     }
     Ok(written)
+}
+
+/// One message to post, with the audit event it writes.
+struct Post<'a> {
+    thread_id: &'a str,
+    new_thread: Option<NewThread>,
+    patient: &'a PatientId,
+    author: &'a (AccountId, String),
+    side: Side,
+    body: String,
+    at: Timestamp,
+}
+
+impl Post<'_> {
+    /// Posts the message through the messaging store, as the server would
+    /// (a family message gets its reply-by time), audited as a demo seed.
+    async fn write(
+        self,
+        store: &dyn Store,
+        tz: &TimeZone,
+        settings: &Settings,
+    ) -> anyhow::Result<()> {
+        let message_id = random_hex();
+        let audit = AuditEvent {
+            at: self.at.to_string(),
+            account_id: Some(self.author.0.clone()),
+            actor_role: "system".into(),
+            on_behalf_of: None,
+            patient_id: Some(self.patient.clone()),
+            action: "create".into(),
+            object_type: "message".into(),
+            object_id: Some(message_id.clone()),
+            outcome: "success".into(),
+            reason: Some("demo-seed".into()),
+            client_addr: None,
+            request_id: None,
+            detail: None,
+        };
+        let m = NewMessage {
+            id: message_id,
+            thread_id: self.thread_id.to_owned(),
+            new_thread: self.new_thread,
+            author: self.author.0.clone(),
+            author_name: self.author.1.clone(),
+            side: self.side,
+            body: self.body,
+            created_at: self.at,
+            due_at: (self.side == Side::Family).then(|| {
+                reply_due(
+                    self.at,
+                    tz,
+                    &settings.holidays,
+                    settings.reply_business_days,
+                )
+            }),
+            idempotency_key: None,
+            attachments: vec![],
+        };
+        store.post_message(&m, &[], &audit).await?;
+        Ok(())
+    }
+}
+
+/// Writes the generated families' threads (see `sprout_demo::DemoThread`):
+/// the parent's question, then the answer of the nurse (clinical pool) or
+/// the front desk (any other pool), then closes the thread when the
+/// generator says so. Returns the number of threads written.
+///
+/// # Errors
+/// A store error; the demo's staff accounts missing.
+pub async fn seed_threads(
+    store: &dyn Store,
+    threads: &[DemoThread],
+    now: Timestamp,
+    tz: &TimeZone,
+    settings: &Settings,
+) -> anyhow::Result<usize> {
+    if threads.is_empty() {
+        return Ok(0);
+    }
+    let staff = |email: &'static str| async move {
+        store
+            .account_by_email(email)
+            .await?
+            .map(|(a, _)| (a.id, a.display_name))
+            .ok_or_else(|| anyhow::anyhow!("the demo's {email} account is missing"))
+    };
+    let nurse = staff("nurse@example.org").await?;
+    let desk = staff("frontdesk@example.org").await?;
+    let ago = |hours: i64| {
+        let at = now
+            .checked_sub(SignedDuration::from_hours(hours))
+            .unwrap_or(now);
+        Timestamp::from_second(at.as_second()).unwrap_or(at)
+    };
+    for t in threads {
+        let thread_id = random_hex();
+        let parent = (t.author.clone(), t.author_name.clone());
+        let pool = settings.pool_of(t.category);
+        Post {
+            thread_id: &thread_id,
+            new_thread: Some(NewThread {
+                id: thread_id.clone(),
+                patient_id: t.patient_id.clone(),
+                category: t.category,
+                pool: pool.clone(),
+                subject: t.subject.to_owned(),
+            }),
+            patient: &t.patient_id,
+            author: &parent,
+            side: Side::Family,
+            body: t.question.to_owned(),
+            at: ago(t.asked_hours_ago),
+        }
+        .write(store, tz, settings)
+        .await?;
+        if let Some((hours, answer)) = t.answer {
+            let by = if pool == "clinical" { &nurse } else { &desk };
+            Post {
+                thread_id: &thread_id,
+                new_thread: None,
+                patient: &t.patient_id,
+                author: by,
+                side: Side::Staff,
+                body: answer.to_owned(),
+                at: ago(hours),
+            }
+            .write(store, tz, settings)
+            .await?;
+        }
+        if t.closed {
+            store
+                .set_thread_status(&thread_id, ThreadStatus::Closed)
+                .await?;
+        }
+    }
+    Ok(threads.len())
 }

@@ -284,6 +284,25 @@ pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     }
 }
 
+/// Opens the store the URL names for a bulk load (see
+/// `sprout_store_sqlite::open_for_bulk_load`), or `None` for an in-memory
+/// SQLite database, which would not outlive the bulk load's connection.
+async fn open_bulk_store(url: &str) -> anyhow::Result<Option<sprout_store_sql::SqlStore>> {
+    match sprout_store_sql::Backend::from_url(url)? {
+        sprout_store_sql::Backend::Sqlite if sprout_store_sqlite::is_in_memory(url) => Ok(None),
+        sprout_store_sql::Backend::Sqlite => Ok(Some(
+            sprout_store_sqlite::open_for_bulk_load(url)
+                .await
+                .with_context(|| format!("cannot open the SQLite database {url}"))?,
+        )),
+        sprout_store_sql::Backend::Postgres => Ok(Some(
+            sprout_store_postgres::open_for_bulk_load(url)
+                .await
+                .context("cannot open the PostgreSQL database")?,
+        )),
+    }
+}
+
 struct Resolved {
     file: FileConfig,
     database_url: String,
@@ -439,8 +458,18 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 Some(d) => Arc::new(sprout_web::FixedClock::new(d)),
                 None => Arc::new(sprout_web::SystemClock::new(cfg.time_zone.clone())),
             };
-            let store = open_store(&r.database_url).await?;
-            let logins = demo::seed(
+            // Seeding an empty database runs on a store opened for a bulk
+            // load (commits do not wait for the disk); serving reopens it as
+            // usual.
+            let mut store = open_store(&r.database_url).await?;
+            let mut bulk = None;
+            if !store.has_any_account().await? {
+                if let Some(b) = open_bulk_store(&r.database_url).await? {
+                    store = Arc::new(b.clone());
+                    bulk = Some(b);
+                }
+            }
+            let (logins, threads) = demo::seed(
                 &*store,
                 families,
                 seed,
@@ -450,8 +479,21 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             )
             .await?;
             demo_messages::seed(&*store, clock.now(), &cfg.time_zone, &cfg.messaging).await?;
+            demo_messages::seed_threads(
+                &*store,
+                &threads,
+                clock.now(),
+                &cfg.time_zone,
+                &cfg.messaging,
+            )
+            .await?;
             demo::print_logins(&logins, &listen);
+            if let Some(bulk) = bulk {
+                drop(store);
+                bulk.close().await;
+            }
             if !no_serve {
+                let store = open_store(&r.database_url).await?;
                 serve(store, clock, cfg, &r.file.email, &listen).await?;
             }
             Ok(ExitCode::SUCCESS)
