@@ -76,9 +76,10 @@ pub async fn remind_overdue(
                     "A message is past its reply time / Un mensaje tiene la respuesta atrasada"
                         .into(),
                 body_text: format!(
-                    "A message in the {pool} pool of the Sprout inbox is past its reply time. \
-                     Sign in to answer it.\n\nUn mensaje del grupo {pool} de la bandeja de \
-                     Sprout tiene la respuesta atrasada. Inicie sesión para responderlo.\n",
+                    "A message in the pool \"{pool}\" of the Sprout inbox is past its reply \
+                     time. Sign in to answer it.\n\nUn mensaje del grupo \"{pool}\" de la \
+                     bandeja de Sprout tiene la respuesta atrasada. Inicie sesión para \
+                     responderlo.\n",
                     pool = thread.pool
                 ),
                 body_html: None,
