@@ -13,10 +13,11 @@ use sprout_store::{
     SessionStore, StoreError, StoreResult, WrittenCounts,
 };
 use sqlx::any::AnyRow;
+use std::collections::BTreeMap;
 
 const ACCOUNT_COLS: &str = "id, email, display_name, status, staff_role, patient_id, locale";
 
-fn account_from_row(r: &AnyRow) -> StoreResult<Account> {
+pub(crate) fn account_from_row(r: &AnyRow) -> StoreResult<Account> {
     Ok(Account {
         id: row::id(r, "id", AccountId::parse)?,
         email: row::text(r, "email")?,
@@ -156,6 +157,40 @@ impl AccountStore for SqlStore {
             .as_ref()
             .map(account_from_row)
             .transpose()
+    }
+
+    #[tracing::instrument(skip_all, fields(n = patients.len()))]
+    async fn accounts_of_patients(
+        &self,
+        patients: &[PatientId],
+    ) -> StoreResult<BTreeMap<PatientId, Account>> {
+        let mut out: BTreeMap<PatientId, Account> = BTreeMap::new();
+        for chunk in patients.chunks(500) {
+            let sql = format!(
+                "SELECT {ACCOUNT_COLS} FROM accounts WHERE patient_id IN ({})",
+                crate::row::placeholders(self.backend, 1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for p in chunk {
+                q = q.bind(p.as_str());
+            }
+            for r in q.fetch_all(&self.pool).await.map_err(map_err)? {
+                let a = account_from_row(&r)?;
+                let Some(patient) = a.patient_id.clone() else {
+                    continue;
+                };
+                // As `account_of_patient`: an active one wins, then the
+                // lowest id.
+                let rank = |x: &Account| (x.status != AccountStatus::Active, x.id.clone());
+                match out.get(&patient) {
+                    Some(kept) if rank(kept) <= rank(&a) => {}
+                    _ => {
+                        out.insert(patient, a);
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     #[tracing::instrument(skip_all)]

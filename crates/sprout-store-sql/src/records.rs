@@ -15,7 +15,7 @@ use sprout_domain::record::{
     Observation, ObservationCategory, ObservationComponent, Patient, RecordItem,
 };
 use sprout_domain::{ItemId, PatientId};
-use sprout_store::{ImportBatch, ItemCounts, RecordStore, StoreError, StoreResult, WrittenCounts};
+use sprout_store::{ImportBatch, PatientCounts, RecordStore, StoreError, StoreResult, WrittenCounts};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::AnyConnection;
@@ -770,31 +770,86 @@ impl RecordStore for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn item_counts(&self, patient: &PatientId) -> StoreResult<ItemCounts> {
-        let r = sqlx::query(
-            "SELECT \
-             (SELECT COUNT(*) FROM encounters WHERE patient_id = $1) AS encounters, \
-             (SELECT COUNT(*) FROM observations WHERE patient_id = $1 AND category = 'vital-signs') AS vitals, \
-             (SELECT COUNT(*) FROM observations WHERE patient_id = $1 AND category = 'laboratory') AS labs, \
-             (SELECT COUNT(*) FROM immunizations WHERE patient_id = $1) AS immunizations, \
-             (SELECT COUNT(*) FROM medication_requests WHERE patient_id = $1) AS medications, \
-             (SELECT COUNT(*) FROM allergies WHERE patient_id = $1) AS allergies, \
-             (SELECT COUNT(*) FROM conditions WHERE patient_id = $1) AS conditions",
-        )
-        .bind(patient.as_str())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(map_err)?;
-        let n = |c: &str| row::int(&r, c).map(|v| u64::try_from(v).unwrap_or(0));
-        Ok(ItemCounts {
-            encounters: n("encounters")?,
-            vitals: n("vitals")?,
-            lab_results: n("labs")?,
-            immunizations: n("immunizations")?,
-            medications: n("medications")?,
-            allergies: n("allergies")?,
-            conditions: n("conditions")?,
-        })
+    async fn item_counts(&self, patient: &PatientId) -> StoreResult<PatientCounts> {
+        // One row per kind: (kind, all, labelled). One pass over each of the
+        // patient's index ranges.
+        const LABELLED: &str =
+            "COALESCE(SUM(CASE WHEN confidentiality <> 'normal' OR sensitivity <> '' THEN 1 ELSE 0 END), 0)";
+        let part = |kind: &str, from: &str| {
+            format!("SELECT '{kind}' AS kind, COUNT(*) AS n, {LABELLED} AS labelled FROM {from}")
+        };
+        let sql = [
+            part("encounters", "encounters WHERE patient_id = $1"),
+            part(
+                "vitals",
+                "observations WHERE patient_id = $1 AND category = 'vital-signs'",
+            ),
+            part(
+                "labs",
+                "observations WHERE patient_id = $1 AND category = 'laboratory'",
+            ),
+            part("immunizations", "immunizations WHERE patient_id = $1"),
+            part("medications", "medication_requests WHERE patient_id = $1"),
+            part("allergies", "allergies WHERE patient_id = $1"),
+            part("conditions", "conditions WHERE patient_id = $1"),
+        ]
+        .join(" UNION ALL ");
+        let rows = sqlx::query(&sql)
+            .bind(patient.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        let mut out = PatientCounts::default();
+        for r in &rows {
+            let n = |c: &str| row::int(r, c).map(|v| u64::try_from(v).unwrap_or(0));
+            let (all, labelled) = (n("n")?, n("labelled")?);
+            let kind = row::text(r, "kind")?;
+            let (a, l) = match kind.as_str() {
+                "encounters" => (&mut out.all.encounters, &mut out.labelled.encounters),
+                "vitals" => (&mut out.all.vitals, &mut out.labelled.vitals),
+                "labs" => (&mut out.all.lab_results, &mut out.labelled.lab_results),
+                "immunizations" => (&mut out.all.immunizations, &mut out.labelled.immunizations),
+                "medications" => (&mut out.all.medications, &mut out.labelled.medications),
+                "allergies" => (&mut out.all.allergies, &mut out.labelled.allergies),
+                "conditions" => (&mut out.all.conditions, &mut out.labelled.conditions),
+                other => return Err(StoreError::Corrupt(format!("count kind {other}"))),
+            };
+            *a = all;
+            *l = labelled;
+        }
+        Ok(out)
+    }
+
+    #[tracing::instrument(skip_all, fields(category = category.code(), n = loinc.len()))]
+    async fn latest_observations(
+        &self,
+        patient: &PatientId,
+        category: ObservationCategory,
+        loinc: &[&str],
+    ) -> StoreResult<Vec<Observation>> {
+        if loinc.is_empty() {
+            return Ok(Vec::new());
+        }
+        let cols = select_cols(&OBSERVATIONS);
+        let order = OBSERVATIONS.newest_first;
+        let sql = format!(
+            "SELECT {cols} FROM (SELECT {cols}, ROW_NUMBER() OVER (PARTITION BY loinc ORDER BY {order}) AS rn \
+             FROM observations WHERE patient_id = $1 AND category = $2 AND loinc IN ({})) newest \
+             WHERE rn = 1 ORDER BY {order}",
+            placeholders(self.backend, 3, loinc.len())
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(patient.as_str())
+            .bind(category.code());
+        for c in loinc {
+            q = q.bind(*c);
+        }
+        q.fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?
+            .iter()
+            .map(observation_from_row)
+            .collect()
     }
 
     #[tracing::instrument(skip_all)]

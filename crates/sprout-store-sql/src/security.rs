@@ -11,9 +11,10 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use sprout_domain::AccountId;
 use sprout_store::security::{
-    AccountSecurity, PasswordReset, SecurityStore, SessionActivity, SignInChallenge,
+    AccountSecurity, PasswordReset, SecurityStore, SessionActivity, SessionContext,
+    SignInChallenge,
 };
-use sprout_store::{StoreError, StoreResult};
+use sprout_store::{Session, StoreError, StoreResult};
 use sqlx::any::AnyRow;
 
 /// A time as stored: UTC, whole seconds, `2026-05-01T10:00:00Z`.
@@ -353,6 +354,54 @@ impl SecurityStore for SqlStore {
             })
         })
         .transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn session_context(&self, token_hash: &str) -> StoreResult<Option<SessionContext>> {
+        // Column names are unique across the three tables but for
+        // account_id, taken from the session.
+        let r = sqlx::query(
+            "SELECT s.token_hash, s.account_id, s.csrf_token, s.created_at, s.expires_at, \
+             s.last_seen_at, s.reauth_at, \
+             a.id, a.email, a.display_name, a.status, a.staff_role, a.patient_id, a.locale, \
+             x.totp_secret, x.totp_last_step, x.totp_enrolled_at, x.password_changed_at, \
+             x.temporary_password_until \
+             FROM sessions s JOIN accounts a ON a.id = s.account_id \
+             LEFT JOIN account_security x ON x.account_id = s.account_id \
+             WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
+        let Some(r) = r else {
+            return Ok(None);
+        };
+        let account_id = row::id(&r, "account_id", AccountId::parse)?;
+        Ok(Some(SessionContext {
+            session: Session {
+                token_hash: row::text(&r, "token_hash")?,
+                account_id: account_id.clone(),
+                csrf_token: row::text(&r, "csrf_token")?,
+                created_at: row::text(&r, "created_at")?,
+                expires_at: row::text(&r, "expires_at")?,
+            },
+            activity: SessionActivity {
+                last_seen_at: opt_ts(&r, "last_seen_at")?,
+                reauth_at: opt_ts(&r, "reauth_at")?,
+            },
+            account: crate::accounts::account_from_row(&r)?,
+            // No settings row reads as no second factor, as
+            // `account_security` answers.
+            security: AccountSecurity {
+                account_id,
+                totp_secret: row::opt_text(&r, "totp_secret")?,
+                totp_last_step: row::opt_int(&r, "totp_last_step")?,
+                totp_enrolled_at: opt_ts(&r, "totp_enrolled_at")?,
+                password_changed_at: opt_ts(&r, "password_changed_at")?,
+                temporary_password_until: opt_ts(&r, "temporary_password_until")?,
+            },
+        }))
     }
 
     #[tracing::instrument(skip_all)]

@@ -170,7 +170,12 @@ async fn open_with(
                 Ok(())
             })
         })
-        .acquire_timeout(Duration::from_secs(30));
+        .acquire_timeout(Duration::from_secs(30))
+        // A connection to a local file cannot drop the way a network one can,
+        // and sqlx's ping before every acquire is a round trip to the
+        // connection's worker thread: a thread switch each way, per query
+        // (profiled under bench/run: thread switches were most of a page's CPU).
+        .test_before_acquire(false);
     options = if in_memory {
         // Each connection to `:memory:` would be a database of its own: keep one,
         // forever.

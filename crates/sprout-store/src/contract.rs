@@ -445,7 +445,8 @@ async fn assert_chart(store: &dyn Store, prefix: &str, p: &PatientId, items: &[R
         ),
         "conditions, newest first"
     );
-    let c = store.item_counts(p).await.unwrap();
+    let counts = store.item_counts(p).await.unwrap();
+    let c = &counts.all;
     assert_eq!(
         (c.encounters, c.vitals, c.lab_results, c.immunizations),
         (3, 3, 1, 3),
@@ -456,6 +457,58 @@ async fn assert_chart(store: &dyn Store, prefix: &str, p: &PatientId, items: &[R
         (2, 2, 2),
         "item counts"
     );
+    // Labelled counts agree with the items' own labels.
+    let labelled = |labels: &[&Labels]| {
+        labels
+            .iter()
+            .filter(|l| **l != &Labels::default())
+            .count() as u64
+    };
+    let vitals = store
+        .observations(p, ObservationCategory::VitalSigns)
+        .await
+        .unwrap();
+    let immunizations = store.immunizations(p).await.unwrap();
+    let encounters = store.encounters(p).await.unwrap();
+    let conditions = store.conditions(p).await.unwrap();
+    let l = &counts.labelled;
+    assert_eq!(
+        (l.vitals, l.immunizations, l.encounters, l.conditions),
+        (
+            labelled(&vitals.iter().map(|o| &o.meta.labels).collect::<Vec<_>>()),
+            labelled(&immunizations.iter().map(|i| &i.meta.labels).collect::<Vec<_>>()),
+            labelled(&encounters.iter().map(|e| &e.meta.labels).collect::<Vec<_>>()),
+            labelled(&conditions.iter().map(|c| &c.meta.labels).collect::<Vec<_>>()),
+        ),
+        "labelled counts"
+    );
+    assert_eq!((l.encounters, l.conditions), (1, 1), "labelled fixtures");
+
+    // The newest vital of each code, newest first: the same as taking the
+    // first of each code from the full list.
+    let mut codes: Vec<&str> = vitals.iter().filter_map(|o| o.loinc.as_deref()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut expected_latest: Vec<&Observation> = Vec::new();
+    for o in &vitals {
+        if !expected_latest.iter().any(|e| e.loinc == o.loinc) && o.loinc.is_some() {
+            expected_latest.push(o);
+        }
+    }
+    let latest = store
+        .latest_observations(p, ObservationCategory::VitalSigns, &codes)
+        .await
+        .unwrap();
+    assert_eq!(
+        latest.iter().collect::<Vec<_>>(),
+        expected_latest,
+        "latest vitals by code"
+    );
+    assert!(store
+        .latest_observations(p, ObservationCategory::VitalSigns, &["0000-0"])
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// Every field of every kind survives a write and a read; lists come back
@@ -864,7 +917,7 @@ pub async fn large_batch(store: &dyn Store) {
     );
     let mut total = 0;
     for p in &patients {
-        let c = store.item_counts(&p.id).await.unwrap();
+        let c = store.item_counts(&p.id).await.unwrap().all;
         total += c.vitals + c.lab_results;
         let vitals = store
             .observations(&p.id, ObservationCategory::VitalSigns)

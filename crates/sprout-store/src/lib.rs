@@ -89,6 +89,18 @@ pub struct ItemCounts {
     pub conditions: u64,
 }
 
+/// A patient's item counts: see [`RecordStore::item_counts`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PatientCounts {
+    /// Every item.
+    pub all: ItemCounts,
+    /// Items with an access label (confidentiality other than normal, or a
+    /// sensitivity category). The access rules only withhold more as labels
+    /// are added, so when a section has none, everyone allowed the section
+    /// sees all of it and its count needs no item read.
+    pub labelled: ItemCounts,
+}
+
 /// Patients and their record items.
 #[async_trait]
 pub trait RecordStore: Send + Sync {
@@ -117,8 +129,20 @@ pub trait RecordStore: Send + Sync {
     /// Several patients, ordered by birth date (oldest first); unknown ids are skipped.
     async fn patients(&self, ids: &[PatientId]) -> StoreResult<Vec<Patient>>;
 
-    /// Counts of a patient's items.
-    async fn item_counts(&self, patient: &PatientId) -> StoreResult<ItemCounts>;
+    /// Counts of a patient's items: all of them, and those carrying an access
+    /// label (restricted, or any sensitivity category).
+    async fn item_counts(&self, patient: &PatientId) -> StoreResult<PatientCounts>;
+
+    /// The newest Observation of `category` for each of these LOINC codes,
+    /// newest first (ordered as [`RecordStore::observations`]); codes never
+    /// recorded are absent. For the summary's latest vitals without reading
+    /// every measurement.
+    async fn latest_observations(
+        &self,
+        patient: &PatientId,
+        category: ObservationCategory,
+        loinc: &[&str],
+    ) -> StoreResult<Vec<Observation>>;
 
     /// Encounters, newest first.
     async fn encounters(&self, patient: &PatientId) -> StoreResult<Vec<Encounter>>;
@@ -189,6 +213,14 @@ pub trait AccountStore: Send + Sync {
     /// patient), if any, whatever its status. The access policy reads its
     /// status (rule 3) and email (rule 5).
     async fn account_of_patient(&self, patient: &PatientId) -> StoreResult<Option<Account>>;
+
+    /// [`AccountStore::account_of_patient`] for several patients in one
+    /// read: each patient with an own login maps to it (chosen by the same
+    /// rule); patients without one are absent.
+    async fn accounts_of_patients(
+        &self,
+        patients: &[PatientId],
+    ) -> StoreResult<BTreeMap<PatientId, Account>>;
 }
 
 /// Proxy relationships (FHIR RelatedPerson).

@@ -86,6 +86,20 @@ pub struct SignInChallenge {
     pub next: String,
 }
 
+/// A session and what a request checks of it: see
+/// [`SecurityStore::session_context`].
+#[derive(Debug, Clone)]
+pub struct SessionContext {
+    /// The session row.
+    pub session: crate::Session,
+    /// When it was last used and last re-authenticated.
+    pub activity: SessionActivity,
+    /// Whose session.
+    pub account: sprout_domain::people::Account,
+    /// The account's second factor and password state.
+    pub security: AccountSecurity,
+}
+
 /// A session's activity, for the idle timeout and re-authentication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionActivity {
@@ -175,6 +189,13 @@ pub trait SecurityStore: Send + Sync {
 
     /// A session's activity; `None` for an unknown session.
     async fn session_activity(&self, token_hash: &str) -> StoreResult<Option<SessionActivity>>;
+
+    /// The session with this token hash, its activity, its account and the
+    /// account's security settings, read together (every signed-in request
+    /// needs all four: one read instead of four). `None` for an unknown
+    /// session. The account is returned whatever its status; the caller
+    /// decides.
+    async fn session_context(&self, token_hash: &str) -> StoreResult<Option<SessionContext>>;
 
     /// Records a request in the session at `now`.
     async fn touch_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<()>;

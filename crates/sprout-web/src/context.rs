@@ -252,22 +252,24 @@ async fn context_inner(
 async fn load_user(state: &AppState, token: &str) -> StoreResult<Option<SignedIn>> {
     let store = state.store();
     let hash = auth::token_hash(token);
-    let Some(session) = store.session(&hash).await? else {
+    let Some(found) = store.session_context(&hash).await? else {
         return Ok(None);
     };
+    let sprout_store::security::SessionContext {
+        session,
+        activity,
+        account,
+        security,
+    } = found;
     let now = state.clock().now();
     let live = session
         .expires_at
         .parse::<Timestamp>()
         .is_ok_and(|expires| now < expires);
-    let account = store
-        .account(&session.account_id)
-        .await?
-        .filter(|a| a.status == AccountStatus::Active);
-    let Some(account) = account else {
+    if account.status != AccountStatus::Active {
         store.delete_session(&hash).await?;
         return Ok(None);
-    };
+    }
     if !live {
         // Past its stored expiry (12 hours after sign-in): ended and audited.
         crate::security::audit_session_end(
@@ -281,7 +283,10 @@ async fn load_user(state: &AppState, token: &str) -> StoreResult<Option<SignedIn
         return Ok(None);
     }
     // Idle and absolute timeouts; what the user must do first.
-    let Some(facts) = crate::security::check_session(state, &session, &account, now).await? else {
+    let Some(facts) =
+        crate::security::check_session(state, &session, &activity, &account, security, now)
+            .await?
+    else {
         store.delete_session(&hash).await?;
         return Ok(None);
     };

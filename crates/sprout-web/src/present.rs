@@ -36,22 +36,44 @@ pub(crate) enum Vital {
 impl Vital {
     /// The vital a LOINC code measures.
     pub fn from_loinc(code: &str) -> Option<Self> {
-        Some(match code {
-            "29463-7" | "3141-9" => Self::Weight,
-            "8302-2" | "8306-3" | "8308-9" => Self::Height,
-            "39156-5" => Self::Bmi,
-            "9843-4" | "8287-5" => Self::HeadCircumference,
-            "85354-9" | "55284-4" => Self::BloodPressure,
-            "8310-5" | "8331-1" | "8332-9" => Self::Temperature,
-            "8867-4" => Self::HeartRate,
-            "9279-1" => Self::RespiratoryRate,
-            "2708-6" | "59408-5" => Self::OxygenSaturation,
-            "72514-3" => Self::Pain,
-            "77606-2" => Self::WeightForLengthPercentile,
-            "59576-9" => Self::BmiPercentile,
-            "8289-1" => Self::HeadCircumferencePercentile,
-            _ => return None,
-        })
+        Self::LOINC
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, v)| *v)
+    }
+
+    /// LOINC codes and the vital each measures.
+    const LOINC: [(&'static str, Vital); 21] = [
+        ("29463-7", Self::Weight),
+        ("3141-9", Self::Weight),
+        ("8302-2", Self::Height),
+        ("8306-3", Self::Height),
+        ("8308-9", Self::Height),
+        ("39156-5", Self::Bmi),
+        ("9843-4", Self::HeadCircumference),
+        ("8287-5", Self::HeadCircumference),
+        ("85354-9", Self::BloodPressure),
+        ("55284-4", Self::BloodPressure),
+        ("8310-5", Self::Temperature),
+        ("8331-1", Self::Temperature),
+        ("8332-9", Self::Temperature),
+        ("8867-4", Self::HeartRate),
+        ("9279-1", Self::RespiratoryRate),
+        ("2708-6", Self::OxygenSaturation),
+        ("59408-5", Self::OxygenSaturation),
+        ("72514-3", Self::Pain),
+        ("77606-2", Self::WeightForLengthPercentile),
+        ("59576-9", Self::BmiPercentile),
+        ("8289-1", Self::HeadCircumferencePercentile),
+    ];
+
+    /// The LOINC codes of the vitals in [`Vital::SUMMARY`].
+    pub(crate) fn summary_loinc() -> Vec<&'static str> {
+        Self::LOINC
+            .iter()
+            .filter(|(_, v)| Self::SUMMARY.contains(v))
+            .map(|(c, _)| *c)
+            .collect()
     }
 
     fn key(self) -> &'static str {

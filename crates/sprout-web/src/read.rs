@@ -417,19 +417,29 @@ pub(crate) async fn facts_of(
     user: &SignedIn,
     patient: &Patient,
 ) -> WebResult<PatientFacts> {
+    let own = if user.actor.own_patient.as_ref() == Some(&patient.id) {
+        None // the signed-in account itself
+    } else {
+        state.store().account_of_patient(&patient.id).await?
+    };
+    Ok(facts_given(user, patient, own.as_ref()))
+}
+
+/// [`facts_of`] with the patient's own login already read (`own`; ignored
+/// when the signed-in user is the patient).
+fn facts_given(
+    user: &SignedIn,
+    patient: &Patient,
+    own: Option<&sprout_domain::people::Account>,
+) -> PatientFacts {
     if user.actor.own_patient.as_ref() == Some(&patient.id) {
-        return Ok(access::patient_facts(
+        return access::patient_facts(
             patient,
             Some(user.account.status),
             Some(&user.account.email),
-        ));
+        );
     }
-    let own = state.store().account_of_patient(&patient.id).await?;
-    Ok(access::patient_facts(
-        patient,
-        own.as_ref().map(|a| a.status),
-        own.as_ref().map(|a| a.email.as_str()),
-    ))
+    access::patient_facts(patient, own.map(|a| a.status), own.map(|a| a.email.as_str()))
 }
 
 /// The signed-in account's relationships (none are read for staff, who do not
@@ -1026,7 +1036,7 @@ async fn summary(
     log: &mut Vec<WithheldItem>,
 ) -> WebResult<Data> {
     let mut counts = Vec::new();
-    let mut stored: Option<ItemCounts> = None;
+    let mut stored: Option<sprout_store::PatientCounts> = None;
     let mut latest_vitals = None;
     let mut new_results = 0;
     for s in LIST_SECTIONS {
@@ -1053,20 +1063,38 @@ async fn summary(
             counts.push((s, data_len(&data)));
             continue;
         }
-        if s != Section::Vitals && !o.scope.may_withhold_any(s) && !rel.may_withhold_any(s) {
-            if stored.is_none() {
-                stored = Some(state.store().item_counts(&o.patient.id).await?);
-            }
-            let c = stored.as_ref().map_or(0, |c| match s {
-                Section::Immunizations => c.immunizations,
-                Section::Medications => c.medications,
-                Section::Allergies => c.allergies,
-                Section::Problems => c.conditions,
-                Section::VisitSummaries => c.encounters,
-                Section::LabResults => c.lab_results,
+        // The store's count is exact when neither the release rules nor the
+        // policy can withhold any of the section's items from this user: the
+        // policy withholds only by labels, so a section without labelled
+        // items is seen whole by whoever may see the section.
+        if stored.is_none() {
+            stored = Some(state.store().item_counts(&o.patient.id).await?);
+        }
+        let c = stored.as_ref().map_or((0, 0), |c| {
+            let pick = |x: &ItemCounts| match s {
+                Section::Vitals => x.vitals,
+                Section::Immunizations => x.immunizations,
+                Section::Medications => x.medications,
+                Section::Allergies => x.allergies,
+                Section::Problems => x.conditions,
+                Section::VisitSummaries => x.encounters,
+                Section::LabResults => x.lab_results,
                 _ => 0,
-            });
-            counts.push((s, c));
+            };
+            (pick(&c.all), pick(&c.labelled))
+        });
+        let exact = !rel.may_withhold_any(s) && (c.1 == 0 || !o.scope.may_withhold_any(s));
+        if exact {
+            counts.push((s, c.0));
+            if s == Section::Vitals {
+                let codes = crate::present::Vital::summary_loinc();
+                latest_vitals = Some(
+                    state
+                        .store()
+                        .latest_observations(&o.patient.id, ObservationCategory::VitalSigns, &codes)
+                        .await?,
+                );
+            }
             continue;
         }
         let data = section(state, o, rel, s, log).await?;
@@ -1274,8 +1302,20 @@ pub(crate) async fn visible_among(
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    for p in state.store().patients(&candidates).await? {
-        let facts = facts_of(state, user, &p).await?;
+    let store = state.store();
+    let patients = store.patients(&candidates).await?;
+    let others: Vec<PatientId> = patients
+        .iter()
+        .filter(|p| actor.own_patient.as_ref() != Some(&p.id))
+        .map(|p| p.id.clone())
+        .collect();
+    let own_logins = if others.is_empty() {
+        std::collections::BTreeMap::new()
+    } else {
+        store.accounts_of_patients(&others).await?
+    };
+    for p in patients {
+        let facts = facts_given(user, &p, own_logins.get(&p.id));
         let scope = Scope::new(state.policy(), actor, &p.id, facts, relationships, today);
         if !scope.sections().is_empty() {
             out.push(p);

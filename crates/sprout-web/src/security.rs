@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::{SignedDuration, Timestamp};
 use sprout_domain::people::Account;
 use sprout_domain::security::{self as rules, SessionLimits};
-use sprout_store::security::AccountSecurity;
+use sprout_store::security::{AccountSecurity, SessionActivity};
 use sprout_store::{Session, StoreResult};
 use std::net::IpAddr;
 
@@ -111,15 +111,13 @@ const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(30);
 pub(crate) async fn check_session(
     state: &AppState,
     session: &Session,
+    activity: &SessionActivity,
     account: &Account,
+    security: AccountSecurity,
     now: Timestamp,
 ) -> StoreResult<Option<SessionFacts>> {
     let store = state.store();
     let Ok(created) = session.created_at.parse::<Timestamp>() else {
-        return Ok(None);
-    };
-    let activity = store.session_activity(&session.token_hash).await?;
-    let Some(activity) = activity else {
         return Ok(None);
     };
     let last_seen = activity.last_seen_at.unwrap_or(created);
@@ -131,7 +129,6 @@ pub(crate) async fn check_session(
     if now.duration_since(last_seen) >= TOUCH_EVERY {
         store.touch_session(&session.token_hash, now).await?;
     }
-    let security = store.account_security(&account.id).await?;
     let gate = if security.temporary_password_until.is_some() {
         Some(Gate::ChangePassword)
     } else if rules::second_factor_required(account.staff_role) && !security.has_second_factor() {
