@@ -61,11 +61,21 @@ pub async fn remind_overdue(
     now: Timestamp,
 ) -> StoreResult<u32> {
     let mut sent = 0;
+    // The care team's addresses, read once a run rather than once a thread: a
+    // backlog of overdue threads (after an outage, or a seeded practice) made
+    // each reminder scan the accounts table (58 ms at 68,000 accounts,
+    // bench/run at 100,000 patients).
+    let mut care_team: Option<Vec<String>> = None;
     for thread in store.overdue_unreminded(now, REMINDER_BATCH).await? {
         let Some(due) = thread.due_at else { continue };
         let to = match settings.pool_emails.get(&thread.pool) {
             Some(a) => vec![a.clone()],
-            None => store.staff_emails(&["nurse", "clinician"]).await?,
+            None => match &care_team {
+                Some(all) => all.clone(),
+                None => care_team
+                    .insert(store.staff_emails(&["nurse", "clinician"]).await?)
+                    .clone(),
+            },
         };
         let emails: Vec<NewEmail> = to
             .into_iter()
