@@ -138,6 +138,8 @@ def main():
     ap.add_argument("--accounts", required=True)
     ap.add_argument("--pid", type=int, required=True)
     ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--page-seconds", type=int, default=None,
+                    help="seconds for each page alone [--seconds]")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--label", default="")
     ap.add_argument("--pages", action="store_true", help="also each page alone")
@@ -172,8 +174,10 @@ def main():
     if args.pages:
         scenarios += [(n, lines_for([n])) for n in all_pages]
     ceiling = None
+    alone = {n for n, _ in PAGES}
     for name, lines in scenarios:
-        r = run_wrk(args.url, lines, args.seconds, args.pid, args.threads)
+        secs = args.page_seconds if name in alone and args.page_seconds else args.seconds
+        r = run_wrk(args.url, lines, secs, args.pid, args.threads)
         rps = r["requests"] / (r["duration_us"] / 1e6)
         if name == "healthz":
             ceiling = rps

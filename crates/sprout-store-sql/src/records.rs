@@ -15,7 +15,9 @@ use sprout_domain::record::{
     Observation, ObservationCategory, ObservationComponent, Patient, RecordItem,
 };
 use sprout_domain::{ItemId, PatientId};
-use sprout_store::{ImportBatch, PatientCounts, RecordStore, StoreError, StoreResult, WrittenCounts};
+use sprout_store::{
+    ImportBatch, PatientCounts, RecordStore, StoreError, StoreResult, WrittenCounts,
+};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::AnyConnection;
@@ -836,7 +838,12 @@ impl RecordStore for SqlStore {
             "SELECT {cols} FROM (SELECT {cols}, ROW_NUMBER() OVER (PARTITION BY loinc ORDER BY {order}) AS rn \
              FROM observations WHERE patient_id = $1 AND category = $2 AND loinc IN ({})) newest \
              WHERE rn = 1 ORDER BY {order}",
-            placeholders(self.backend, 3, loinc.len())
+            // Numbered for both backends: sqlx-sqlite numbers anonymous `?`
+            // from the first argument, not after `$1, $2`.
+            (3..3 + loinc.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let mut q = sqlx::query(&sql)
             .bind(patient.as_str())

@@ -11,8 +11,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use sprout_domain::AccountId;
 use sprout_store::security::{
-    AccountSecurity, PasswordReset, SecurityStore, SessionActivity, SessionContext,
-    SignInChallenge,
+    AccountSecurity, PasswordReset, SecurityStore, SessionActivity, SessionContext, SignInChallenge,
 };
 use sprout_store::{Session, StoreError, StoreResult};
 use sqlx::any::AnyRow;

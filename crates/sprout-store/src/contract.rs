@@ -458,12 +458,8 @@ async fn assert_chart(store: &dyn Store, prefix: &str, p: &PatientId, items: &[R
         "item counts"
     );
     // Labelled counts agree with the items' own labels.
-    let labelled = |labels: &[&Labels]| {
-        labels
-            .iter()
-            .filter(|l| **l != &Labels::default())
-            .count() as u64
-    };
+    let labelled =
+        |labels: &[&Labels]| labels.iter().filter(|l| **l != &Labels::default()).count() as u64;
     let vitals = store
         .observations(p, ObservationCategory::VitalSigns)
         .await
@@ -476,9 +472,24 @@ async fn assert_chart(store: &dyn Store, prefix: &str, p: &PatientId, items: &[R
         (l.vitals, l.immunizations, l.encounters, l.conditions),
         (
             labelled(&vitals.iter().map(|o| &o.meta.labels).collect::<Vec<_>>()),
-            labelled(&immunizations.iter().map(|i| &i.meta.labels).collect::<Vec<_>>()),
-            labelled(&encounters.iter().map(|e| &e.meta.labels).collect::<Vec<_>>()),
-            labelled(&conditions.iter().map(|c| &c.meta.labels).collect::<Vec<_>>()),
+            labelled(
+                &immunizations
+                    .iter()
+                    .map(|i| &i.meta.labels)
+                    .collect::<Vec<_>>()
+            ),
+            labelled(
+                &encounters
+                    .iter()
+                    .map(|e| &e.meta.labels)
+                    .collect::<Vec<_>>()
+            ),
+            labelled(
+                &conditions
+                    .iter()
+                    .map(|c| &c.meta.labels)
+                    .collect::<Vec<_>>()
+            ),
         ),
         "labelled counts"
     );

@@ -284,8 +284,7 @@ async fn load_user(state: &AppState, token: &str) -> StoreResult<Option<SignedIn
     }
     // Idle and absolute timeouts; what the user must do first.
     let Some(facts) =
-        crate::security::check_session(state, &session, &activity, &account, security, now)
-            .await?
+        crate::security::check_session(state, &session, &activity, &account, security, now).await?
     else {
         store.delete_session(&hash).await?;
         return Ok(None);

@@ -439,7 +439,11 @@ fn facts_given(
             Some(&user.account.email),
         );
     }
-    access::patient_facts(patient, own.map(|a| a.status), own.map(|a| a.email.as_str()))
+    access::patient_facts(
+        patient,
+        own.map(|a| a.status),
+        own.map(|a| a.email.as_str()),
+    )
 }
 
 /// The signed-in account's relationships (none are read for staff, who do not
