@@ -490,6 +490,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             demo::print_logins(&logins, &listen);
             if let Some(bulk) = bulk {
                 drop(store);
+                bulk.refresh_statistics()
+                    .await
+                    .context("refreshing the planner's statistics after seeding")?;
                 bulk.close().await;
             }
             if !no_serve {
