@@ -491,6 +491,105 @@ const BOTTOM: f64 = H - 48.0;
 /// larger text, see growth.css).
 const LABEL_GAP: f64 = 20.0;
 
+/// The percentile curves of one chart, drawn for the range `x0..x1` by
+/// `y0..y1`: the 25th-75th band, then the lines (the 50th thick, the
+/// outermost dashed). The same for every child whose chart has the same
+/// table, sex and ranges (most children of an age band), so kept: drawing
+/// them was most of the growth page's time (about 3,600 coordinates a chart,
+/// perf under bench/run).
+fn curve_paths(
+    table: Table,
+    sex: Sex,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+    curves: &Curves,
+    ps: &[(u8, f64)],
+) -> std::sync::Arc<str> {
+    type Key = (usize, bool, [u64; 4]);
+    static DRAWN: OnceLock<std::sync::Mutex<std::collections::HashMap<Key, std::sync::Arc<str>>>> =
+        OnceLock::new();
+    /// Distinct charts kept; past it the cache starts over.
+    const KEEP: usize = 1024;
+    let key: Key = (
+        Table::ALL.iter().position(|&t| t == table).unwrap_or(usize::MAX),
+        sex == Sex::Female,
+        [x0.to_bits(), x1.to_bits(), y0.to_bits(), y1.to_bits()],
+    );
+    let drawn = DRAWN.get_or_init(Default::default);
+    if let Some(hit) = drawn.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return hit;
+    }
+    let sx = |x: f64| LEFT + (x - x0) / (x1 - x0) * (RIGHT - LEFT);
+    let sy = |y: f64| BOTTOM - (y - y0) / (y1 - y0) * (BOTTOM - TOP);
+    let first = curves.x.partition_point(|&x| x < x0).saturating_sub(1);
+    let last = (curves.x.partition_point(|&x| x <= x1) + 1).min(curves.x.len());
+    let span = first..last;
+    let mut s = String::with_capacity(16 * 1024);
+    let path = |j: usize| {
+        let mut d = String::new();
+        let mut pen = false;
+        for i in span.clone() {
+            let v = curves.values[i][j];
+            if !v.is_finite() {
+                pen = false;
+                continue;
+            }
+            let _ = write!(
+                d,
+                "{}{} {}",
+                if pen { " L" } else { " M" },
+                D1(sx(curves.x[i])),
+                D1(sy(v))
+            );
+            pen = true;
+        }
+        d
+    };
+    {
+        let mut band = path(3);
+        let upper: Vec<(f64, f64)> = span
+            .clone()
+            .filter(|&i| curves.values[i][5].is_finite())
+            .map(|i| (sx(curves.x[i]), sy(curves.values[i][5])))
+            .collect();
+        for (x, y) in upper.iter().rev() {
+            let _ = write!(band, " L{} {}", D1(*x), D1(*y));
+        }
+        if !band.is_empty() {
+            let _ = write!(
+                s,
+                r##"<path class="growth-band" d="{} Z" fill="#e3f1ea" stroke="none"/>"##,
+                band.trim_start()
+            );
+        }
+    }
+    for (j, (p, _)) in ps.iter().enumerate() {
+        let class = match j {
+            4 => "growth-curve growth-curve-median",
+            0 | 8 => "growth-curve growth-curve-outer",
+            _ => "growth-curve",
+        };
+        let (stroke, width, dash) = match j {
+            4 => ("#1d6b4f", 2.5, ""),
+            0 | 8 => ("#8a958f", 1.2, r#" stroke-dasharray="5 4""#),
+            _ => ("#a9b4ae", 1.2, ""),
+        };
+        let _ = write!(
+            s,
+            r#"<path class="{class}" data-percentile="{p}" d="{}" fill="none" stroke="{stroke}" stroke-width="{width}"{dash}/>"#,
+            path(j).trim_start()
+        );
+    }
+    let out: std::sync::Arc<str> = s.into();
+    if let Ok(mut m) = drawn.lock() {
+        if m.len() >= KEEP {
+            m.clear();
+        }
+        m.insert(key, out.clone());
+    }
+    out
+}
+
 /// A drawing coordinate with one decimal, as `{:.1}` writes it but through
 /// integer formatting (halves round away from zero, invisible in a drawing):
 /// the exact float formatting of `{:.1}` was a fifth of the growth page's
@@ -738,65 +837,15 @@ fn chart_svg(t: &Tr<'_>, table: Table, sex: Sex, points: &[Point], text: &ChartT
 
     // The percentile curves: the 25th-75th band, then the lines (the 50th
     // thick, the outermost dashed).
-    let first = curves.x.partition_point(|&x| x < x0).saturating_sub(1);
-    let last = (curves.x.partition_point(|&x| x <= x1) + 1).min(curves.x.len());
-    let span = first..last;
-    let path = |j: usize| {
-        let mut d = String::new();
-        let mut pen = false;
-        for i in span.clone() {
-            let v = curves.values[i][j];
-            if !v.is_finite() {
-                pen = false;
-                continue;
-            }
-            let _ = write!(
-                d,
-                "{}{} {}",
-                if pen { " L" } else { " M" },
-                D1(sx(curves.x[i])),
-                D1(sy(v))
-            );
-            pen = true;
-        }
-        d
-    };
     let _ = write!(s, r#"<g clip-path="url(#{id}-clip)">"#);
-    {
-        let mut band = path(3);
-        let upper: Vec<(f64, f64)> = span
-            .clone()
-            .filter(|&i| curves.values[i][5].is_finite())
-            .map(|i| (sx(curves.x[i]), sy(curves.values[i][5])))
-            .collect();
-        for (x, y) in upper.iter().rev() {
-            let _ = write!(band, " L{} {}", D1(*x), D1(*y));
-        }
-        if !band.is_empty() {
-            let _ = write!(
-                s,
-                r##"<path class="growth-band" d="{} Z" fill="#e3f1ea" stroke="none"/>"##,
-                band.trim_start()
-            );
-        }
-    }
-    for (j, (p, _)) in ps.iter().enumerate() {
-        let class = match j {
-            4 => "growth-curve growth-curve-median",
-            0 | 8 => "growth-curve growth-curve-outer",
-            _ => "growth-curve",
-        };
-        let (stroke, width, dash) = match j {
-            4 => ("#1d6b4f", 2.5, ""),
-            0 | 8 => ("#8a958f", 1.2, r#" stroke-dasharray="5 4""#),
-            _ => ("#a9b4ae", 1.2, ""),
-        };
-        let _ = write!(
-            s,
-            r#"<path class="{class}" data-percentile="{p}" d="{}" fill="none" stroke="{stroke}" stroke-width="{width}"{dash}/>"#,
-            path(j).trim_start()
-        );
-    }
+    s.push_str(&curve_paths(
+        table,
+        sex,
+        (x0, x1),
+        (y0, y1),
+        curves,
+        ps,
+    ));
     s.push_str("</g>");
     // The child's points, joined in order (not clipped: a point at the edge
     // of the range stays whole).
@@ -1371,6 +1420,22 @@ fn section(t: &Tr<'_>, patient: &Patient, sex: Sex, n: usize, g: Group) -> Chart
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentile_curves_are_drawn_once_per_table_sex_and_range() {
+        let table = Table::ALL[0];
+        let c = curves(table, Sex::Female);
+        let ps = percentiles(table.reference());
+        let (x0, x1) = (c.x[0], c.x[c.x.len() / 2]);
+        let a = curve_paths(table, Sex::Female, (x0, x1), (0.0, 30.0), c, ps);
+        let b = curve_paths(table, Sex::Female, (x0, x1), (0.0, 30.0), c, ps);
+        assert!(std::sync::Arc::ptr_eq(&a, &b), "the second chart reuses the first's curves");
+        assert_eq!(a.matches("growth-curve").count(), 9, "nine percentile lines");
+        let other = curve_paths(table, Sex::Female, (x0, x1), (0.0, 40.0), c, ps);
+        assert_ne!(a, other, "another vertical range draws other paths");
+        let male = curve_paths(table, Sex::Male, (x0, x1), (0.0, 30.0), curves(table, Sex::Male), ps);
+        assert_ne!(a, male, "the other sex's curves");
+    }
 
     #[test]
     fn coordinates_are_written_with_one_decimal_like_the_formatter() {
