@@ -1,8 +1,9 @@
 //! Import benchmark (issue 11; DESIGN.md "Performance budgets": importing FHIR
 //! bundles runs at >= 25% of the speed of only parsing the same JSON).
 //!
-//! Run: `cargo bench -p sprout-fhir --bench import [-- FOLDER]` (default
-//! `../shared/data/fhir/synthea` from the workspace root, or `$SPROUT_FHIR_BENCH_DIR`).
+//! Run: `cargo run --release -p sprout-bench --bin sprout-import-bench [FOLDER]`
+//! (bench/run builds it with the server) (default `../shared/data/fhir/synthea`
+//! from the workspace root, or `$SPROUT_FHIR_BENCH_DIR`).
 //! In one run, over the same files, it times
 //! - parse only: read each file and `serde_json::from_slice` it into a
 //!   `serde_json::Value` (what the importer's reader does first), and
