@@ -110,9 +110,7 @@ async fn load<'a>(
     opened
         .audit_success(state, ctx, user, object, object_id, detail)
         .await?;
-    let mut others =
-        read::visible_among(state, user, &opened.relationships, opened.today()).await?;
-    others.retain(|p| p.id != opened.patient.id);
+    let others = opened.others(state, user);
     let t = state.i18n().tr(ctx.locale);
     let frame = pages::frame_parts(
         &t,

@@ -511,7 +511,10 @@ fn curve_paths(
     /// Distinct charts kept; past it the cache starts over.
     const KEEP: usize = 1024;
     let key: Key = (
-        Table::ALL.iter().position(|&t| t == table).unwrap_or(usize::MAX),
+        Table::ALL
+            .iter()
+            .position(|&t| t == table)
+            .unwrap_or(usize::MAX),
         sex == Sex::Female,
         [x0.to_bits(), x1.to_bits(), y0.to_bits(), y1.to_bits()],
     );
@@ -838,14 +841,7 @@ fn chart_svg(t: &Tr<'_>, table: Table, sex: Sex, points: &[Point], text: &ChartT
     // The percentile curves: the 25th-75th band, then the lines (the 50th
     // thick, the outermost dashed).
     let _ = write!(s, r#"<g clip-path="url(#{id}-clip)">"#);
-    s.push_str(&curve_paths(
-        table,
-        sex,
-        (x0, x1),
-        (y0, y1),
-        curves,
-        ps,
-    ));
+    s.push_str(&curve_paths(table, sex, (x0, x1), (y0, y1), curves, ps));
     s.push_str("</g>");
     // The child's points, joined in order (not clipped: a point at the edge
     // of the range stays whole).
@@ -1429,11 +1425,25 @@ mod tests {
         let (x0, x1) = (c.x[0], c.x[c.x.len() / 2]);
         let a = curve_paths(table, Sex::Female, (x0, x1), (0.0, 30.0), c, ps);
         let b = curve_paths(table, Sex::Female, (x0, x1), (0.0, 30.0), c, ps);
-        assert!(std::sync::Arc::ptr_eq(&a, &b), "the second chart reuses the first's curves");
-        assert_eq!(a.matches("growth-curve").count(), 9, "nine percentile lines");
+        assert!(
+            std::sync::Arc::ptr_eq(&a, &b),
+            "the second chart reuses the first's curves"
+        );
+        assert_eq!(
+            a.matches("data-percentile=").count(),
+            9,
+            "nine percentile lines"
+        );
         let other = curve_paths(table, Sex::Female, (x0, x1), (0.0, 40.0), c, ps);
         assert_ne!(a, other, "another vertical range draws other paths");
-        let male = curve_paths(table, Sex::Male, (x0, x1), (0.0, 30.0), curves(table, Sex::Male), ps);
+        let male = curve_paths(
+            table,
+            Sex::Male,
+            (x0, x1),
+            (0.0, 30.0),
+            curves(table, Sex::Male),
+            ps,
+        );
         assert_ne!(a, male, "the other sex's curves");
     }
 

@@ -370,11 +370,10 @@ struct Reachable<'a> {
 
 /// The patients the family user may see something of, with their scopes.
 async fn reachable<'a>(state: &'a AppState, user: &SignedIn) -> WebResult<Vec<Reachable<'a>>> {
-    let relationships = read::relationships_of(state, user).await?;
+    let (relationships, family) = read::visible_with_facts(state, user).await?;
     let today = state.clock().today();
     let mut out = Vec::new();
-    for p in read::visible_patients(state, user).await? {
-        let facts = read::facts_of(state, user, &p).await?;
+    for (p, facts) in family {
         let scope = Scope::new(
             state.policy(),
             &user.actor,

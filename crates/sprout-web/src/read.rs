@@ -333,6 +333,12 @@ pub(crate) struct Opened<'a> {
     pub sharing: Option<Sharing>,
     /// The signed-in account's relationships (any patient).
     pub relationships: Vec<ProxyRelationship>,
+    /// The other patients the signed-in user may be able to see (their own
+    /// record, those they are a proxy for), read with the patient, and
+    /// their own logins: the page's switcher is decided from these without
+    /// reading them again ([`Opened::others`]).
+    family: Vec<Patient>,
+    logins: BTreeMap<PatientId, sprout_domain::people::Account>,
     /// The audit role of the user for this patient.
     pub role: String,
     /// The decision reported in the success event.
@@ -343,6 +349,22 @@ impl Opened<'_> {
     /// Today, as used for the decisions.
     pub fn today(&self) -> Date {
         self.scope.today
+    }
+
+    /// The user's other patients they may see today (the switcher), oldest
+    /// first, from what [`open`] read.
+    pub fn others(&self, state: &AppState, user: &SignedIn) -> Vec<Patient> {
+        visible_from(
+            state,
+            user,
+            &self.relationships,
+            self.today(),
+            self.family.clone(),
+            &self.logins,
+        )
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect()
     }
 
     /// Writes the success event of this request.
@@ -537,7 +559,18 @@ pub(crate) async fn open<'a>(
 
     let relationships = relationships_of(state, user).await?;
     let role = audit::role_of(actor, Some(&id), &relationships);
-    let Some(patient) = store.patient(&id).await? else {
+    // The patient, with the rest of the user's family (for the switcher),
+    // and their own logins: one read each.
+    let mut wanted = vec![id.clone()];
+    for c in family_candidates(user, &relationships) {
+        if !wanted.contains(&c) {
+            wanted.push(c);
+        }
+    }
+    let mut family = store.patients(&wanted).await?;
+    let logins = own_logins(state, user, &family).await?;
+    let found = family.iter().position(|p| p.id == id);
+    let Some(patient) = found.map(|i| family.remove(i)) else {
         audit::record(
             state,
             ctx,
@@ -553,7 +586,7 @@ pub(crate) async fn open<'a>(
         return Err(WebError::NotFound);
     };
 
-    let facts = facts_of(state, user, &patient).await?;
+    let facts = facts_given(user, &patient, logins.get(&patient.id));
     let today = state.clock().today();
     let scope = Scope::new(state.policy(), actor, &id, facts, &relationships, today);
     let sections = scope.sections();
@@ -616,6 +649,8 @@ pub(crate) async fn open<'a>(
         scope,
         sharing,
         relationships,
+        family,
+        logins,
         role,
         decision,
     })
@@ -745,8 +780,7 @@ async fn view_audited(
         Want::Documents => Data::Documents(documents(state, &opened, &rel, &mut withheld).await?),
         Want::Proxies | Want::AccessLog => return Err(WebError::NotFound),
     };
-    let mut others = visible_among(state, user, &opened.relationships, opened.today()).await?;
-    others.retain(|p| p.id != opened.patient.id);
+    let others = opened.others(state, user);
     let detail =
         (!withheld.is_empty()).then(|| serde_json::json!({ "withheld": withheld }).to_string());
     opened
@@ -1281,20 +1315,38 @@ pub(crate) async fn find_by_mrn(
 /// relationship to, each kept only when the policy lets them view at least one
 /// section. Staff get none here (they open patients one by one).
 pub(crate) async fn visible_patients(state: &AppState, user: &SignedIn) -> WebResult<Vec<Patient>> {
-    let relationships = relationships_of(state, user).await?;
-    let today = state.clock().today();
-    visible_among(state, user, &relationships, today).await
+    let (_, family) = visible_with_facts(state, user).await?;
+    Ok(family.into_iter().map(|(p, _)| p).collect())
 }
 
-pub(crate) async fn visible_among(
+/// [`visible_patients`] with each patient's facts, and the relationships
+/// they were decided with (one read each for relationships, patients and
+/// their own logins).
+///
+/// # Errors
+/// The store's.
+pub(crate) async fn visible_with_facts(
     state: &AppState,
     user: &SignedIn,
-    relationships: &[ProxyRelationship],
-    today: Date,
-) -> WebResult<Vec<Patient>> {
+) -> WebResult<(Vec<ProxyRelationship>, Vec<(Patient, PatientFacts)>)> {
+    let relationships = relationships_of(state, user).await?;
+    let candidates = family_candidates(user, &relationships);
+    if candidates.is_empty() {
+        return Ok((relationships, Vec::new()));
+    }
+    let patients = state.store().patients(&candidates).await?;
+    let logins = own_logins(state, user, &patients).await?;
+    let today = state.clock().today();
+    let family = visible_from(state, user, &relationships, today, patients, &logins);
+    Ok((relationships, family))
+}
+
+/// The patients a family user could see: their own record and those of
+/// their relationships (none for staff).
+fn family_candidates(user: &SignedIn, relationships: &[ProxyRelationship]) -> Vec<PatientId> {
     let actor = &user.actor;
     if actor.staff_role.is_some() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let mut candidates: Vec<PatientId> = actor.own_patient.iter().cloned().collect();
     for r in relationships {
@@ -1302,30 +1354,58 @@ pub(crate) async fn visible_among(
             candidates.push(r.patient_id.clone());
         }
     }
-    if candidates.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    let store = state.store();
-    let patients = store.patients(&candidates).await?;
+    candidates
+}
+
+/// The own logins of `patients` other than the signed-in user's own record
+/// (the policy reads their status and email), in one read.
+async fn own_logins(
+    state: &AppState,
+    user: &SignedIn,
+    patients: &[Patient],
+) -> WebResult<BTreeMap<PatientId, sprout_domain::people::Account>> {
     let others: Vec<PatientId> = patients
         .iter()
-        .filter(|p| actor.own_patient.as_ref() != Some(&p.id))
+        .filter(|p| user.actor.own_patient.as_ref() != Some(&p.id))
         .map(|p| p.id.clone())
         .collect();
-    let own_logins = if others.is_empty() {
-        std::collections::BTreeMap::new()
-    } else {
-        store.accounts_of_patients(&others).await?
-    };
+    if others.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    Ok(state.store().accounts_of_patients(&others).await?)
+}
+
+/// Of `patients` (as the store orders them), those the user may see today
+/// (any section allowed), each with its facts. Staff see none here (they
+/// open patients by MRN).
+fn visible_from(
+    state: &AppState,
+    user: &SignedIn,
+    relationships: &[ProxyRelationship],
+    today: Date,
+    patients: Vec<Patient>,
+    logins: &BTreeMap<PatientId, sprout_domain::people::Account>,
+) -> Vec<(Patient, PatientFacts)> {
+    let actor = &user.actor;
+    if actor.staff_role.is_some() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
     for p in patients {
-        let facts = facts_given(user, &p, own_logins.get(&p.id));
-        let scope = Scope::new(state.policy(), actor, &p.id, facts, relationships, today);
+        let facts = facts_given(user, &p, logins.get(&p.id));
+        let scope = Scope::new(
+            state.policy(),
+            actor,
+            &p.id,
+            facts.clone(),
+            relationships,
+            today,
+        );
         if !scope.sections().is_empty() {
-            out.push(p);
+            out.push((p, facts));
         }
     }
-    Ok(out)
+    out
 }
 
 /// The policy's decision on `action` by the signed-in user for `patient`
