@@ -155,40 +155,10 @@ async fn audit_appends_from_two_nodes_make_one_chain() {
     with_fresh_db(|store| async move {
         let url = store.pool().connect_options().database_url.clone();
         let other = open(url.as_str()).await.unwrap();
-        let event = |i: usize| sprout_store::AuditEvent {
-            at: format!("2025-01-01T00:00:{:02}Z", i % 60),
-            account_id: None,
-            actor_role: "system".into(),
-            on_behalf_of: None,
-            patient_id: None,
-            action: "execute".into(),
-            object_type: "node-test".into(),
-            object_id: Some(i.to_string()),
-            outcome: "success".into(),
-            reason: None,
-            client_addr: None,
-            request_id: None,
-            detail: None,
-        };
-        let mut tasks = Vec::new();
-        for (k, node) in [store.clone(), other.clone(), store.clone(), other.clone()]
-            .into_iter()
-            .enumerate()
-        {
-            tasks.push(tokio::spawn(async move {
-                for i in 0..25 {
-                    sprout_store::AuditStore::append_audit(&node, &event(k * 100 + i))
-                        .await
-                        .unwrap();
-                }
-            }));
-        }
-        for t in tasks {
-            t.await.unwrap();
-        }
-        let report = sprout_store::audit::verify(&store).await.unwrap();
-        assert!(report.is_intact(), "{:?}", report.fault);
-        assert_eq!((report.checked, report.head.seq), (100, 100));
+        let a: std::sync::Arc<dyn sprout_store::Store> = std::sync::Arc::new(store.clone());
+        let b: std::sync::Arc<dyn sprout_store::Store> = std::sync::Arc::new(other.clone());
+        let nodes = vec![a.clone(), b.clone(), a, b];
+        sprout_store::contract::concurrent_appends_make_one_chain(&nodes, 25).await;
         other.close().await;
     })
     .await;

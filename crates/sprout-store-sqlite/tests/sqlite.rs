@@ -331,51 +331,10 @@ async fn account_security_contract() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_audit_appends_all_land_in_one_chain() {
     let dir = tempfile::tempdir().unwrap();
-    let store = open(&db_url(&dir)).await.unwrap();
-    let event = |i: usize| sprout_store::AuditEvent {
-        at: "2026-01-02T03:04:05Z".into(),
-        account_id: None,
-        actor_role: "system".into(),
-        on_behalf_of: None,
-        patient_id: None,
-        action: "execute".into(),
-        object_type: "group-commit-test".into(),
-        object_id: Some(i.to_string()),
-        outcome: "success".into(),
-        reason: None,
-        client_addr: None,
-        request_id: None,
-        detail: None,
-    };
-    let mut tasks = Vec::new();
-    for k in 0..16 {
-        let store = store.clone();
-        tasks.push(tokio::spawn(async move {
-            for i in 0..8 {
-                sprout_store::AuditStore::append_audit(&store, &event(k * 100 + i))
-                    .await
-                    .unwrap();
-            }
-        }));
-    }
-    for t in tasks {
-        t.await.unwrap();
-    }
-    let report = sprout_store::audit::verify(&store).await.unwrap();
-    assert!(report.is_intact(), "{:?}", report.fault);
-    assert_eq!((report.checked, report.head.seq), (128, 128));
-    let mut ids: Vec<i64> = sqlx::query("SELECT object_id FROM audit_events")
-        .fetch_all(store.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get::<String, _>(0).parse().unwrap())
-        .collect();
-    ids.sort_unstable();
-    let want: Vec<i64> = (0..16)
-        .flat_map(|k| (0..8).map(move |i| k * 100 + i))
-        .collect();
-    assert_eq!(ids, want);
+    let store: std::sync::Arc<dyn sprout_store::Store> =
+        std::sync::Arc::new(open(&db_url(&dir)).await.unwrap());
+    let nodes = vec![store; 16];
+    sprout_store::contract::concurrent_appends_make_one_chain(&nodes, 8).await;
 }
 
 /// A bulk-load store (sprout demo's seeding) does not wait for the disk and

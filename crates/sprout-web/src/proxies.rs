@@ -288,6 +288,26 @@ pub(crate) async fn page(
 }
 
 /// Draws the proxies page.
+/// [`render`] again with what was typed and why it was refused (422).
+async fn refuse(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &SignedIn,
+    o: &Opened<'_>,
+    redo: Redo,
+) -> WebResult<Response> {
+    render(
+        state,
+        ctx,
+        user,
+        o,
+        None,
+        redo,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
 async fn render(
     state: &AppState,
     ctx: &Ctx,
@@ -552,10 +572,9 @@ pub(crate) async fn add(
         add_kind: form.kind.clone(),
         evidence: None,
     };
-    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let Ok(kind) = form.kind.parse::<RelationshipKind>() else {
         let r = redo(t.get("proxy-add-kind-missing"));
-        return render(&state, &ctx, &user, &o, None, r, unprocessable).await;
+        return refuse(&state, &ctx, &user, &o, r).await;
     };
     let account = if email.is_empty() || email.len() > MAX_EMAIL {
         None
@@ -569,7 +588,7 @@ pub(crate) async fn add(
     };
     let Some(account) = account else {
         let r = redo(t.get("proxy-add-no-account"));
-        return render(&state, &ctx, &user, &o, None, r, unprocessable).await;
+        return refuse(&state, &ctx, &user, &o, r).await;
     };
     let today = o.today();
     let proxies = proxies_of(&state, &o).await?;
@@ -578,7 +597,7 @@ pub(crate) async fn add(
         .any(|p| p.account.id == account.id && !ended(&p.rel, today))
     {
         let r = redo(t.get("proxy-add-already"));
-        return render(&state, &ctx, &user, &o, None, r, unprocessable).await;
+        return refuse(&state, &ctx, &user, &o, r).await;
     }
     let decision = grant_decision(state.policy(), &o, &proxies, &account, kind);
     let detail = serde_json::json!({ "change": "add", "kind": kind.code() });
@@ -596,7 +615,7 @@ pub(crate) async fn add(
         )
         .await?;
         let r = redo(reason_text(&t, decision.reason));
-        return render(&state, &ctx, &user, &o, None, r, unprocessable).await;
+        return refuse(&state, &ctx, &user, &o, r).await;
     }
     let rel = ProxyRelationship {
         id: AccountId::from_random(auth::random_id_bytes()).to_string(),
@@ -857,16 +876,7 @@ pub(crate) async fn change(
                     error: Some(reason_text(&t, d.reason)),
                     ..Redo::default()
                 };
-                return render(
-                    &state,
-                    &ctx,
-                    &user,
-                    &o,
-                    None,
-                    redo,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return refuse(&state, &ctx, &user, &o, redo).await;
             }
             reason = Some(d.reason.code());
             rel.patient_approved_on = Some(today);
@@ -940,16 +950,7 @@ pub(crate) async fn change(
                         )),
                         ..Redo::default()
                     };
-                    return render(
-                        &state,
-                        &ctx,
-                        &user,
-                        &o,
-                        None,
-                        redo,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await;
+                    return refuse(&state, &ctx, &user, &o, redo).await;
                 }
             };
             rel.evidence_on_file = on_file;

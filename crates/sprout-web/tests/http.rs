@@ -238,6 +238,18 @@ async fn parent_sees_both_children_and_switches() {
 
     let summary = b.get(&format!("/patients/{}", app.ben)).await.body;
     assert!(summary.contains("11.4 kg"), "latest weight on the summary");
+    // In the "latest" tiles themselves: the newest weight, not the older one
+    // (read from the store per LOINC code, not from every measurement).
+    let latest = summary
+        .split("id=\"latest-heading\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("a latest-vitals section");
+    assert!(latest.contains("11.4 kg"), "newest weight among the tiles");
+    assert!(
+        !latest.contains("10.4 kg"),
+        "the older weight is not a tile"
+    );
     assert!(
         summary.contains("class=\"count\">3<"),
         "three immunizations counted"
