@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "results_release",
         sql: include_str!("../migrations/0009_results_release.sql"),
     },
+    Migration {
+        version: 10,
+        name: "access_changes",
+        sql: include_str!("../migrations/0010_access_changes.sql"),
+    },
 ];
 
 /// How long opening waits for the server to answer before giving up.
@@ -139,7 +144,7 @@ async fn open_with(url: &str, settings: Option<&'static str>) -> Result<SqlStore
         .await?;
     let applied = migrate::run(&pool, Backend::Postgres, MIGRATIONS).await?;
     tracing::info!(applied, "PostgreSQL store open");
-    Ok(SqlStore::new(pool, Backend::Postgres))
+    Ok(SqlStore::new(pool, Backend::Postgres).with_listen_url(url))
 }
 
 pub mod testing;

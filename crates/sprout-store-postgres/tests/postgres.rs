@@ -171,3 +171,20 @@ async fn account_security_contract() {
     })
     .await;
 }
+
+/// The access watcher sees changes made through its own store and through
+/// another node's (notifications delivered at commit).
+#[tokio::test]
+async fn access_changes_are_signalled_across_nodes() {
+    with_fresh_db(|store| async move {
+        sprout_store::contract::access_changes_are_signalled(&store, &store).await;
+    })
+    .await;
+    with_fresh_db(|store| async move {
+        let url = store.pool().connect_options().database_url.clone();
+        let other = open(url.as_str()).await.unwrap();
+        sprout_store::contract::access_changes_are_signalled(&other, &store).await;
+        other.close().await;
+    })
+    .await;
+}

@@ -86,6 +86,7 @@ impl AccountStore for SqlStore {
             .execute(&self.pool)
             .await
             .map_err(account_err)?;
+        self.access_changed();
         Ok(created_account(account, email))
     }
 
@@ -127,6 +128,7 @@ impl AccountStore for SqlStore {
             .execute(&self.pool)
             .await
             .map_err(map_err)?;
+        self.access_changed();
         one_row(r)
     }
 
@@ -138,6 +140,7 @@ impl AccountStore for SqlStore {
             .execute(&self.pool)
             .await
             .map_err(map_err)?;
+        self.access_changed();
         one_row(r)
     }
 
@@ -290,6 +293,7 @@ impl ProxyStore for SqlStore {
             .execute(&self.pool)
             .await
             .map_err(map_err)?;
+        self.access_changed();
         Ok(())
     }
 
@@ -312,6 +316,7 @@ impl ProxyStore for SqlStore {
         .execute(&self.pool)
         .await
         .map_err(map_err)?;
+        self.access_changed();
         one_row(r)
     }
 
@@ -370,6 +375,7 @@ impl SeedStore for SqlStore {
         if !relationships.is_empty() {
             counts.insert("RelatedPerson".to_owned(), relationships.len() as u64);
         }
+        self.access_changed();
         Ok(counts)
     }
 }
@@ -426,6 +432,7 @@ impl SessionStore for SqlStore {
             .execute(&self.pool)
             .await
             .map_err(map_err)?;
+        self.access_changed();
         Ok(())
     }
 
@@ -436,6 +443,7 @@ impl SessionStore for SqlStore {
             .execute(&self.pool)
             .await
             .map_err(map_err)?;
+        self.access_changed();
         Ok(r.rows_affected())
     }
 }

@@ -241,6 +241,7 @@ impl EnrollmentStore for SqlStore {
             insert_event(&mut tx, e).await?;
         }
         tx.commit().await.map_err(map_err)?;
+        self.access_changed();
         Ok(())
     }
 
@@ -292,6 +293,7 @@ impl EnrollmentStore for SqlStore {
             return Ok(None);
         }
         tx.commit().await.map_err(map_err)?;
+        self.access_changed();
         Ok(Some(account))
     }
 
@@ -447,6 +449,7 @@ impl EnrollmentStore for SqlStore {
             .await
             .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
+        self.access_changed();
         Ok(true)
     }
 
@@ -549,6 +552,7 @@ impl EnrollmentStore for SqlStore {
             .await
             .map_err(email_err)?;
         tx.commit().await.map_err(map_err)?;
+        self.access_changed();
         Ok(true)
     }
 }

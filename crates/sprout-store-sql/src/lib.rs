@@ -25,6 +25,7 @@ mod records;
 mod results;
 mod row;
 mod security;
+pub mod watch;
 
 use sprout_store::StoreError;
 use sqlx::AnyPool;
@@ -100,6 +101,11 @@ pub struct SqlStore {
     backend: Backend,
     /// Audit events waiting for their group commit (shared by clones).
     audit_queue: std::sync::Arc<audit::AuditQueue>,
+    /// PostgreSQL: the URL the access-change listener connects with.
+    listen_url: Option<watch::ListenUrl>,
+    /// The signals of this process's access watchers (shared by clones),
+    /// told of this store's own access writes as soon as they commit.
+    watchers: std::sync::Arc<std::sync::Mutex<Vec<std::sync::Weak<sprout_store::AccessSignal>>>>,
 }
 
 impl SqlStore {
@@ -109,7 +115,31 @@ impl SqlStore {
             pool,
             backend,
             audit_queue: Default::default(),
+            listen_url: None,
+            watchers: Default::default(),
         }
+    }
+
+    /// Tells this process's access watchers that one of this store's writes
+    /// changed what decides access (called after the commit). The database
+    /// triggers tell every watcher too, within its delay; this makes the
+    /// change hold for this process's very next request.
+    pub(crate) fn access_changed(&self) {
+        let watchers = self
+            .watchers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for signal in watchers.iter().filter_map(std::sync::Weak::upgrade) {
+            signal.changed();
+        }
+    }
+
+    /// PostgreSQL: the URL the access-change watcher opens its listening
+    /// connection with (see [`watch`]); without one a PostgreSQL store never
+    /// reports its watcher live, so nothing is cached.
+    pub fn with_listen_url(mut self, url: &str) -> Self {
+        self.listen_url = Some(watch::ListenUrl(url.into()));
+        self
     }
 
     /// The pool, for backend-specific checks and tests.

@@ -684,6 +684,9 @@ impl RecordStore for SqlStore {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         let counts = self.write_batch(&mut tx, batch).await?;
         tx.commit().await.map_err(map_err)?;
+        if !batch.patients.is_empty() {
+            self.access_changed();
+        }
         Ok(counts)
     }
 

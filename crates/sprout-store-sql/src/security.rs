@@ -110,6 +110,7 @@ impl SecurityStore for SqlStore {
             .map_err(map_err)?;
         }
         tx.commit().await.map_err(map_err)?;
+        self.access_changed();
         Ok(())
     }
 
@@ -130,6 +131,7 @@ impl SecurityStore for SqlStore {
             .await
             .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
+        self.access_changed();
         Ok(())
     }
 
@@ -145,6 +147,7 @@ impl SecurityStore for SqlStore {
         .execute(&self.pool)
         .await
         .map_err(map_err)?;
+        self.access_changed();
         Ok(r.rows_affected() == 1)
     }
 
@@ -228,6 +231,7 @@ impl SecurityStore for SqlStore {
         .await
         .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
+        self.access_changed();
         Ok(())
     }
 
@@ -403,6 +407,10 @@ impl SecurityStore for SqlStore {
         }))
     }
 
+    async fn watch_access_changes(&self, signal: std::sync::Arc<sprout_store::AccessSignal>) {
+        crate::watch::watch(self, signal).await;
+    }
+
     #[tracing::instrument(skip_all)]
     async fn touch_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<()> {
         sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
@@ -422,6 +430,7 @@ impl SecurityStore for SqlStore {
             .execute(&self.pool)
             .await
             .map_err(map_err)?;
+        self.access_changed();
         Ok(())
     }
 
@@ -437,6 +446,7 @@ impl SecurityStore for SqlStore {
             .execute(&self.pool)
             .await
             .map_err(map_err)?;
+        self.access_changed();
         Ok(r.rows_affected())
     }
 

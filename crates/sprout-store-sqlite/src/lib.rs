@@ -60,6 +60,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "results_release",
         sql: include_str!("../migrations/0009_results_release.sql"),
     },
+    Migration {
+        version: 10,
+        name: "access_epoch",
+        sql: include_str!("../migrations/0010_access_epoch.sql"),
+    },
 ];
 
 /// Statements run on every new connection, before it is used.

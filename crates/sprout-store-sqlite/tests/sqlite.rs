@@ -369,3 +369,19 @@ async fn bulk_load_store_has_its_own_pragmas() {
     assert!(!sprout_store_sqlite::is_in_memory(&url));
     assert!(sprout_store_sqlite::is_in_memory("sqlite::memory:"));
 }
+
+/// The access watcher sees changes made through the same store and through
+/// another store on the same file (another process, such as `sprout
+/// import`, writing while the server runs).
+#[tokio::test]
+async fn access_changes_are_signalled_from_this_and_another_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_url(&dir);
+    let server = open(&url).await.unwrap();
+    sprout_store::contract::access_changes_are_signalled(&server, &server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_url(&dir);
+    let server = open(&url).await.unwrap();
+    let import = open(&url).await.unwrap();
+    sprout_store::contract::access_changes_are_signalled(&import, &server).await;
+}

@@ -2580,3 +2580,194 @@ where
         })
     );
 }
+
+/// Waits (up to 5 s) for `signal` to be live.
+async fn until_live(signal: &crate::AccessSignal) {
+    for _ in 0..500 {
+        if signal.is_live() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the access watcher never became live");
+}
+
+/// Whether `signal`'s epoch moves from `before` within 5 s.
+async fn moves_from(signal: &crate::AccessSignal, before: u64) -> bool {
+    for _ in 0..500 {
+        if signal.epoch() != before {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    false
+}
+
+/// [`crate::SecurityStore::watch_access_changes`]: `watcher`'s watcher sees
+/// every committed change to what decides access made through `writer` (the
+/// same store: at once, when the write returns; another node or process on
+/// the same database: within 5 s): accounts
+/// created and their status changed, a second factor enrolled, patients
+/// imported and updated, proxy relationships added and revoked, sessions
+/// re-authenticated and deleted; and it does not move for a session's
+/// last-seen time (written every 30 s by every busy session) nor for
+/// record items.
+pub async fn access_changes_are_signalled(writer: &dyn Store, watcher: &dyn Store) {
+    let signal = Arc::new(crate::AccessSignal::new());
+    let same = std::ptr::addr_eq(writer as *const dyn Store, watcher as *const dyn Store);
+    let watching = watcher.watch_access_changes(signal.clone());
+    let checks = async {
+        until_live(&signal).await;
+        let parent = AccountId::parse("access-parent").unwrap();
+        let child = bare_patient("access", 1, date(2019, 4, 2));
+        let mut steps: Vec<(&str, bool)> = Vec::new();
+        macro_rules! step {
+            ($name:expr, $moves:expr, $write:expr) => {{
+                // The previous step's change also reaches the watcher
+                // through the database (a SQLite poll comes up to 50 ms
+                // later): let it land first.
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                let before = signal.epoch();
+                $write;
+                // Through the watcher's own store, at once (the next
+                // request of this process must see it); else by the
+                // database's triggers, within the watcher's delay.
+                let moved = if $moves && same {
+                    signal.epoch() != before
+                } else if $moves {
+                    moves_from(&signal, before).await
+                } else {
+                    // Long enough for a SQLite poll (50 ms) several times
+                    // over, and for a notification.
+                    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+                    signal.epoch() != before
+                };
+                steps.push(($name, moved == $moves));
+            }};
+        }
+        step!("account created", true, {
+            writer
+                .create_account(&NewAccount {
+                    id: parent.clone(),
+                    email: "access-parent@example.org".into(),
+                    display_name: "Access Parent".into(),
+                    password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$x".into(),
+                    status: AccountStatus::Active,
+                    staff_role: None,
+                    patient_id: None,
+                })
+                .await
+                .unwrap();
+        });
+        step!("patient imported", true, {
+            writer
+                .import_batch(&ImportBatch {
+                    patients: vec![child.clone()],
+                    items: vec![],
+                })
+                .await
+                .unwrap();
+        });
+        let rel = ProxyRelationship {
+            id: "access-rel".into(),
+            account_id: parent.clone(),
+            patient_id: child.id.clone(),
+            kind: RelationshipKind::Parent,
+            granted_on: date(2020, 1, 1),
+            verified_on: None,
+            patient_approved_on: None,
+            sections_hidden: vec![],
+            evidence_on_file: false,
+            evidence_expires_on: None,
+            expires_on: None,
+            revoked_on: None,
+        };
+        step!("relationship added", true, {
+            writer.add_relationship(&rel).await.unwrap();
+        });
+        let session = Session {
+            token_hash: "access-session".into(),
+            account_id: parent.clone(),
+            csrf_token: "access-csrf".into(),
+            created_at: "2026-03-02T09:00:00Z".into(),
+            expires_at: "2026-03-02T21:00:00Z".into(),
+        };
+        writer.create_session(&session).await.unwrap();
+        step!("session seen (last_seen_at only)", false, {
+            writer
+                .touch_session("access-session", "2026-03-02T09:10:00Z".parse().unwrap())
+                .await
+                .unwrap();
+        });
+        step!("record items imported", false, {
+            writer
+                .import_batch(&ImportBatch {
+                    patients: vec![],
+                    items: chart("access", &child.id),
+                })
+                .await
+                .unwrap();
+        });
+        step!("session re-authenticated", true, {
+            writer
+                .set_session_reauth("access-session", "2026-03-02T09:11:00Z".parse().unwrap())
+                .await
+                .unwrap();
+        });
+        step!("second factor enrolled", true, {
+            writer
+                .enroll_totp(
+                    &parent,
+                    "JBSWY3DPEHPK3PXP",
+                    &[],
+                    "2026-03-02T09:12:00Z".parse().unwrap(),
+                )
+                .await
+                .unwrap();
+        });
+        step!("relationship revoked", true, {
+            writer
+                .update_relationship(&ProxyRelationship {
+                    revoked_on: Some(date(2026, 3, 2)),
+                    ..rel.clone()
+                })
+                .await
+                .unwrap();
+        });
+        step!("patient updated", true, {
+            writer
+                .import_batch(&ImportBatch {
+                    patients: vec![Patient {
+                        given_name: "Leonard".into(),
+                        ..child.clone()
+                    }],
+                    items: vec![],
+                })
+                .await
+                .unwrap();
+        });
+        step!("session deleted", true, {
+            writer.delete_session("access-session").await.unwrap();
+        });
+        step!("account deactivated", true, {
+            writer
+                .set_account_status(&parent, AccountStatus::Deactivated)
+                .await
+                .unwrap();
+        });
+        let wrong: Vec<_> = steps
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(n, _)| *n)
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "the access signal was wrong after: {wrong:?}"
+        );
+        assert!(signal.is_live());
+    };
+    tokio::select! {
+        () = watching => panic!("the access watcher returned"),
+        () = checks => {}
+    }
+}

@@ -7,6 +7,7 @@
 //! The backend is picked once, from the database URL, by the binary; everything
 //! above this crate holds an `Arc<dyn Store>`.
 
+pub mod access_signal;
 pub mod audit;
 pub mod care;
 pub mod contract;
@@ -17,6 +18,7 @@ pub use results::ResultsStore;
 pub mod security;
 pub mod security_contract;
 
+pub use access_signal::AccessSignal;
 pub use security::SecurityStore;
 mod contract_care;
 pub mod contract_enrollment;

@@ -197,6 +197,15 @@ pub trait SecurityStore: Send + Sync {
     /// decides.
     async fn session_context(&self, token_hash: &str) -> StoreResult<Option<SessionContext>>;
 
+    /// Watches the database for committed changes to what decides access
+    /// (accounts, account security, sessions ended or re-authenticated,
+    /// patients, proxy relationships), by anyone, and calls
+    /// [`crate::AccessSignal::changed`] for each; marks the signal live
+    /// while it can see them and not live while it cannot (a lost
+    /// connection, a failing poll), retrying. Runs until dropped or aborted.
+    /// See [`crate::access_signal`].
+    async fn watch_access_changes(&self, signal: std::sync::Arc<crate::AccessSignal>);
+
     /// Records a request in the session at `now`.
     async fn touch_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<()>;
 

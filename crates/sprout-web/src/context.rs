@@ -214,6 +214,13 @@ async fn context_inner(
     } else {
         next.run(req).await
     };
+    // A request that may have changed who may see what (any but GET and
+    // HEAD; its writes are committed by now) ends everything this node kept
+    // from before it, so its next request sees the change (other nodes and
+    // this node's other writers are seen through the store's watcher).
+    if !matches!(method, Method::GET | Method::HEAD) {
+        state.access().signal().changed();
+    }
 
     let secure = state.config().secure_cookies;
     let sets_session = resp
@@ -251,27 +258,46 @@ async fn context_inner(
 /// account that is gone or not active gives `None` (and the row is deleted).
 async fn load_user(state: &AppState, token: &str) -> StoreResult<Option<SignedIn>> {
     let store = state.store();
+    let cache = state.access();
     let hash = auth::token_hash(token);
-    let Some(found) = store.session_context(&hash).await? else {
-        return Ok(None);
+    let now = state.clock().now();
+    // A context kept in memory is used only while it keeps the session
+    // alive; one that would end it is read again first (the session may
+    // have been used through another node since).
+    let kept = cache
+        .session(&hash)
+        .filter(|(_, c)| crate::security::alive_by(state, c, now));
+    let (epoch, found) = match kept {
+        Some((epoch, found)) => (Some(epoch), found),
+        None => {
+            let epoch = cache.epoch();
+            match store.session_context(&hash).await? {
+                Some(found) => (epoch, found),
+                None => {
+                    cache.forget_session(&hash);
+                    return Ok(None);
+                }
+            }
+        }
     };
     let sprout_store::security::SessionContext {
         session,
-        activity,
+        mut activity,
         account,
         security,
     } = found;
-    let now = state.clock().now();
     let live = session
         .expires_at
         .parse::<Timestamp>()
         .is_ok_and(|expires| now < expires);
     if account.status != AccountStatus::Active {
+        cache.forget_session(&hash);
         store.delete_session(&hash).await?;
         return Ok(None);
     }
     if !live {
         // Past its stored expiry (12 hours after sign-in): ended and audited.
+        cache.forget_session(&hash);
         crate::security::audit_session_end(
             state,
             &account,
@@ -283,12 +309,30 @@ async fn load_user(state: &AppState, token: &str) -> StoreResult<Option<SignedIn
         return Ok(None);
     }
     // Idle and absolute timeouts; what the user must do first.
-    let Some(facts) =
-        crate::security::check_session(state, &session, &activity, &account, security, now).await?
+    let Some(facts) = crate::security::check_session(
+        state,
+        &session,
+        &mut activity,
+        &account,
+        security.clone(),
+        now,
+    )
+    .await?
     else {
+        cache.forget_session(&hash);
         store.delete_session(&hash).await?;
         return Ok(None);
     };
+    cache.keep_session(
+        &hash,
+        epoch,
+        sprout_store::security::SessionContext {
+            session: session.clone(),
+            activity,
+            account: account.clone(),
+            security,
+        },
+    );
     let actor = Actor {
         account_id: account.id.clone(),
         status: account.status,

@@ -20,6 +20,7 @@
 //! - The clock is injected ([`Clock`]): `today` for the access decision, `now`
 //!   for sessions and audit times.
 
+mod access_cache;
 mod account;
 mod appts;
 mod audit;
@@ -151,6 +152,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: WebConfig,
     i18n: i18n::I18n,
+    /// Sessions and families kept between requests (see [`access_cache`]).
+    access: access_cache::AccessCache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -170,8 +173,14 @@ impl AppState {
                 clock,
                 config,
                 i18n: i18n::I18n::new(),
+                access: access_cache::AccessCache::new(Arc::new(sprout_store::AccessSignal::new())),
             }),
         }
+    }
+
+    /// Sessions and families kept between requests.
+    pub(crate) fn access(&self) -> &access_cache::AccessCache {
+        &self.inner.access
     }
 
     /// The store.
@@ -275,12 +284,28 @@ pub async fn serve_with_shutdown(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // The store's watcher lets the node keep sessions and families in
+    // memory (see `access_cache`); it stops with the server.
+    let watcher = {
+        let (store, signal) = (state.inner.store.clone(), state.access().signal().clone());
+        tokio::spawn(async move { store.watch_access_changes(signal).await })
+    };
+    let _stop_watcher = AbortOnDrop(watcher);
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// `GET /healthz`: "ok", the throughput ceiling of the server.

@@ -18,6 +18,7 @@
 //! exception of each decision, into the request's one audit event (item ids and
 //! codes only, never health data).
 
+use crate::access_cache::Family;
 use crate::audit::{self, Entry, Outcome};
 use crate::context::{Ctx, SignedIn};
 use crate::error::{WebError, WebResult};
@@ -39,6 +40,7 @@ use sprout_domain::ItemId;
 use sprout_domain::PatientId;
 use sprout_store::ItemCounts;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What a request wants of a patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -557,18 +559,21 @@ pub(crate) async fn open<'a>(
         return Err(WebError::NotFound);
     };
 
-    let relationships = relationships_of(state, user).await?;
+    let kept = family_of(state, user).await?;
+    let relationships = kept.relationships.clone();
     let role = audit::role_of(actor, Some(&id), &relationships);
     // The patient, with the rest of the user's family (for the switcher),
-    // and their own logins: one read each.
-    let mut wanted = vec![id.clone()];
-    for c in family_candidates(user, &relationships) {
-        if !wanted.contains(&c) {
-            wanted.push(c);
-        }
-    }
-    let mut family = store.patients(&wanted).await?;
-    let logins = own_logins(state, user, &family).await?;
+    // and their own logins: from the family when the patient is one of it,
+    // else (staff, an unrelated id) read.
+    let (mut family, logins) = if kept.patients.iter().any(|p| p.id == id) {
+        (kept.patients.clone(), kept.logins.clone())
+    } else {
+        let mut family = store.patients(std::slice::from_ref(&id)).await?;
+        let mut logins = own_logins(state, user, &family).await?;
+        family.extend(kept.patients.iter().cloned());
+        logins.extend(kept.logins.iter().map(|(k, v)| (k.clone(), v.clone())));
+        (family, logins)
+    };
     let found = family.iter().position(|p| p.id == id);
     let Some(patient) = found.map(|i| family.remove(i)) else {
         audit::record(
@@ -1329,16 +1334,49 @@ pub(crate) async fn visible_with_facts(
     state: &AppState,
     user: &SignedIn,
 ) -> WebResult<(Vec<ProxyRelationship>, Vec<(Patient, PatientFacts)>)> {
+    let family = family_of(state, user).await?;
+    let today = state.clock().today();
+    let visible = visible_from(
+        state,
+        user,
+        &family.relationships,
+        today,
+        family.patients.clone(),
+        &family.logins,
+    );
+    Ok((family.relationships.clone(), visible))
+}
+
+/// What the user's family pages are decided from (see
+/// [`crate::access_cache::Family`]): kept in memory while nothing that
+/// decides access has changed, else read (one read each for
+/// relationships, patients and their own logins) and kept.
+///
+/// # Errors
+/// The store's.
+pub(crate) async fn family_of(state: &AppState, user: &SignedIn) -> WebResult<Arc<Family>> {
+    let cache = state.access();
+    let account = &user.actor.account_id;
+    if let Some(family) = cache.family(account) {
+        return Ok(family);
+    }
+    let epoch = cache.epoch();
     let relationships = relationships_of(state, user).await?;
     let candidates = family_candidates(user, &relationships);
-    if candidates.is_empty() {
-        return Ok((relationships, Vec::new()));
-    }
-    let patients = state.store().patients(&candidates).await?;
-    let logins = own_logins(state, user, &patients).await?;
-    let today = state.clock().today();
-    let family = visible_from(state, user, &relationships, today, patients, &logins);
-    Ok((relationships, family))
+    let (patients, logins) = if candidates.is_empty() {
+        (Vec::new(), BTreeMap::new())
+    } else {
+        let patients = state.store().patients(&candidates).await?;
+        let logins = own_logins(state, user, &patients).await?;
+        (patients, logins)
+    };
+    let family = Arc::new(Family {
+        relationships,
+        patients,
+        logins,
+    });
+    cache.keep_family(account, epoch, family.clone());
+    Ok(family)
 }
 
 /// The patients a family user could see: their own record and those of

@@ -100,6 +100,34 @@ pub(crate) struct SessionFacts {
 /// a busy session does not write on every request.
 const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(30);
 
+/// Whether a session, as `found`, is alive at `now` for an active account:
+/// within its stored expiry and neither idle too long nor past the
+/// absolute limit. Pure (nothing is ended or audited): a context kept in
+/// memory is used only when this holds, and is otherwise read again.
+pub(crate) fn alive_by(
+    state: &AppState,
+    found: &sprout_store::security::SessionContext,
+    now: Timestamp,
+) -> bool {
+    let (Ok(created), Ok(expires)) = (
+        found.session.created_at.parse::<Timestamp>(),
+        found.session.expires_at.parse::<Timestamp>(),
+    ) else {
+        return false;
+    };
+    let last_seen = found.activity.last_seen_at.unwrap_or(created);
+    found.account.status == sprout_domain::people::AccountStatus::Active
+        && now < expires
+        && rules::session_alive(
+            &limits(state),
+            found.account.staff_role.is_some(),
+            created,
+            last_seen,
+            now,
+        )
+        .is_ok()
+}
+
 /// Checks a session that exists and is within its stored expiry, for an
 /// active account: `None` when it has been idle too long or is past the
 /// absolute limit (the caller ends it; the end is audited here as a `logout`
@@ -111,7 +139,7 @@ const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(30);
 pub(crate) async fn check_session(
     state: &AppState,
     session: &Session,
-    activity: &SessionActivity,
+    activity: &mut SessionActivity,
     account: &Account,
     security: AccountSecurity,
     now: Timestamp,
@@ -128,6 +156,7 @@ pub(crate) async fn check_session(
     }
     if now.duration_since(last_seen) >= TOUCH_EVERY {
         store.touch_session(&session.token_hash, now).await?;
+        activity.last_seen_at = Some(now);
     }
     let gate = if security.temporary_password_until.is_some() {
         Some(Gate::ChangePassword)

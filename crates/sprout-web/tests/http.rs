@@ -434,6 +434,74 @@ async fn revoked_or_expired_relationships_stop_access_at_once() {
     assert!(denied.iter().any(|e| e.outcome == "denied"));
 }
 
+/// Polls `check` every 10 ms until it holds; how long that took, or `None`
+/// after 3 s.
+async fn within<F, Fut>(mut check: F) -> Option<std::time::Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(3) {
+        if check().await {
+            return Some(started.elapsed());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    None
+}
+
+/// Sessions and families kept in memory (see sprout-web's access_cache)
+/// follow changes wherever they are made: two nodes on one database, the
+/// parent signed in once. Node B keeps her session and family from its
+/// first pages; a revocation committed through node A's store, then a
+/// sign-out on node A, hold on node B within its watcher's delay (a SQLite
+/// node polls every 50 ms), and on node A at once.
+#[tokio::test]
+async fn kept_sessions_and_families_follow_changes_made_on_another_node() {
+    let app = start().await;
+    let (b_base, b_store) = second_node(&app).await;
+    let a = Browser::new(&app);
+    a.sign_in(PARENT_EMAIL, PASSWORD).await;
+    let b = Browser {
+        client: a.client.clone(),
+        base: b_base,
+        store: b_store,
+        clock: app.clock.clone(),
+    };
+    let ben = format!("/patients/{}/vitals", app.ben);
+    for _ in 0..3 {
+        assert_eq!(b.get(&ben).await.status, StatusCode::OK);
+        assert!(b.get("/").await.body.contains("Ben Lopez"));
+    }
+
+    let mut rel = app.rel_ben.clone();
+    rel.revoked_on = Some(TODAY);
+    app.store.update_relationship(&rel).await.unwrap();
+    assert_eq!(
+        a.get(&ben).await.status,
+        StatusCode::NOT_FOUND,
+        "node A at once"
+    );
+    let took = within(|| async { b.get(&ben).await.status == StatusCode::NOT_FOUND })
+        .await
+        .expect("node B stops showing Ben");
+    assert!(took < std::time::Duration::from_secs(1), "took {took:?}");
+    let home = b.get("/").await;
+    assert!(!home.body.contains("Ben Lopez") && home.body.contains("Ana Lopez"));
+
+    let csrf = a.get("/").await.csrf();
+    assert_eq!(
+        a.post("/logout", &[("csrf", &csrf)]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let took = within(|| async { b.get("/").await.status == StatusCode::SEE_OTHER })
+        .await
+        .expect("node B signs her out");
+    assert!(took < std::time::Duration::from_secs(1), "took {took:?}");
+    assert_eq!(b.get("/").await.location(), Some("/login"));
+}
+
 #[tokio::test]
 async fn deactivated_accounts_and_old_sessions_are_signed_out() {
     let app = start().await;

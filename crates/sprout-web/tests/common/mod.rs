@@ -340,6 +340,22 @@ async fn enroll_staff_totp(store: &dyn Store, id: &AccountId) {
 
 /// Starts a fresh server: Maria is the parent of Ana and Ben; Sam of Cara; a
 /// nurse and an admin work at the practice.
+/// A second app node on `app`'s database (its own store, as another
+/// process would open it; the same clock and default settings): its base
+/// URL and its store. The cookie jar is per host, so a [`Browser`] of `app`
+/// pointed at this base is the same signed-in user.
+pub async fn second_node(app: &App) -> (String, Arc<dyn Store>) {
+    let url = format!("sqlite://{}/sprout.db", app._dir.path().display());
+    let store: Arc<dyn Store> = Arc::new(sprout_store_sqlite::open(&url).await.unwrap());
+    let state = AppState::new(store.clone(), app.clock.clone(), WebConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        sprout_web::serve(listener, state).await.unwrap();
+    });
+    (base, store)
+}
+
 pub async fn start() -> App {
     start_with(WebConfig::default()).await
 }
