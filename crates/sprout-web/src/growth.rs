@@ -528,33 +528,42 @@ fn curve_paths(
     let last = (curves.x.partition_point(|&x| x <= x1) + 1).min(curves.x.len());
     let span = first..last;
     let mut s = String::with_capacity(16 * 1024);
-    let path = |j: usize| {
-        let mut d = String::new();
-        let mut pen = false;
+    // Percentile `j` in drawing coordinates: runs of defined values, each
+    // simplified (see `simplify`).
+    let runs = |j: usize| {
+        let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+        let mut run = Vec::new();
         for i in span.clone() {
             let v = curves.values[i][j];
-            if !v.is_finite() {
-                pen = false;
-                continue;
+            if v.is_finite() {
+                run.push((sx(curves.x[i]), sy(v)));
+            } else if !run.is_empty() {
+                runs.push(simplify(&std::mem::take(&mut run), CURVE_TOLERANCE));
             }
-            let _ = write!(
-                d,
-                "{}{} {}",
-                if pen { " L" } else { " M" },
-                D1(sx(curves.x[i])),
-                D1(sy(v))
-            );
-            pen = true;
+        }
+        if !run.is_empty() {
+            runs.push(simplify(&run, CURVE_TOLERANCE));
+        }
+        runs
+    };
+    let path = |j: usize| {
+        let mut d = String::new();
+        for run in runs(j) {
+            for (k, (x, y)) in run.iter().enumerate() {
+                let _ = write!(
+                    d,
+                    "{}{} {}",
+                    if k == 0 { " M" } else { " L" },
+                    D1(*x),
+                    D1(*y)
+                );
+            }
         }
         d
     };
     {
         let mut band = path(3);
-        let upper: Vec<(f64, f64)> = span
-            .clone()
-            .filter(|&i| curves.values[i][5].is_finite())
-            .map(|i| (sx(curves.x[i]), sy(curves.values[i][5])))
-            .collect();
+        let upper: Vec<(f64, f64)> = runs(5).concat();
         for (x, y) in upper.iter().rev() {
             let _ = write!(band, " L{} {}", D1(*x), D1(*y));
         }
@@ -591,6 +600,53 @@ fn curve_paths(
         m.insert(key, out.clone());
     }
     out
+}
+
+/// How far (SVG user units, a 600 x 400 box) a simplified percentile curve
+/// may stray from the table's: a third of a unit, under a pixel on any
+/// screen the chart is drawn for. The tables' 300 or so samples a curve
+/// come down to a few dozen points, and the page from about 200 kB to a
+/// fraction of it (the growth page was the slowest of bench/run's mix).
+const CURVE_TOLERANCE: f64 = 0.33;
+
+/// A polyline with fewer points that stays within `tolerance` of `points`
+/// (Ramer-Douglas-Peucker): the first and last points are kept, and between
+/// two kept points the farthest one from the segment joining them is kept
+/// when it lies farther than `tolerance`, recursively.
+fn simplify(points: &[(f64, f64)], tolerance: f64) -> Vec<(f64, f64)> {
+    if points.len() < 3 {
+        return points.to_vec();
+    }
+    let mut keep = vec![false; points.len()];
+    keep[0] = true;
+    keep[points.len() - 1] = true;
+    let mut todo = vec![(0, points.len() - 1)];
+    while let Some((a, b)) = todo.pop() {
+        let ((ax, ay), (bx, by)) = (points[a], points[b]);
+        let (dx, dy) = (bx - ax, by - ay);
+        let len = dx.hypot(dy);
+        let mut far = (0.0, a);
+        for (i, &(px, py)) in points.iter().enumerate().take(b).skip(a + 1) {
+            let d = if len == 0.0 {
+                (px - ax).hypot(py - ay)
+            } else {
+                ((px - ax) * dy - (py - ay) * dx).abs() / len
+            };
+            if d > far.0 {
+                far = (d, i);
+            }
+        }
+        if far.0 > tolerance {
+            keep[far.1] = true;
+            todo.push((a, far.1));
+            todo.push((far.1, b));
+        }
+    }
+    points
+        .iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(*p))
+        .collect()
 }
 
 /// A drawing coordinate with one decimal, as `{:.1}` writes it but through
@@ -1551,6 +1607,40 @@ mod tests {
         let m = c.at(4, 12.0).unwrap();
         assert!((m - 9.65).abs() < 0.1, "{m}");
         assert!(c.at(4, -1.0).is_none());
+    }
+
+    #[test]
+    fn simplified_curves_stay_within_the_tolerance_with_fewer_points() {
+        // A steep, bending curve (a weight curve's first months) sampled
+        // densely.
+        let pts: Vec<(f64, f64)> = (0..=300)
+            .map(|i| {
+                let x = f64::from(i) * 1.7;
+                (x, 350.0 - 120.0 * (x / 510.0).sqrt())
+            })
+            .collect();
+        let s = simplify(&pts, CURVE_TOLERANCE);
+        assert!(s.len() < pts.len() / 4, "{} of {}", s.len(), pts.len());
+        assert_eq!((s[0], s[s.len() - 1]), (pts[0], pts[300]));
+        // Every original point is within the tolerance of the polyline.
+        let dist = |p: (f64, f64), a: (f64, f64), b: (f64, f64)| {
+            let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+            let t = (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
+            (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy)
+        };
+        for &p in &pts {
+            let d = s
+                .windows(2)
+                .map(|w| dist(p, w[0], w[1]))
+                .fold(f64::INFINITY, f64::min);
+            assert!(d <= CURVE_TOLERANCE + 1e-9, "{p:?} is {d} away");
+        }
+        // A straight line keeps its ends only; short inputs are kept.
+        let line: Vec<(f64, f64)> = (0..50)
+            .map(|i| (f64::from(i), 2.0 * f64::from(i)))
+            .collect();
+        assert_eq!(simplify(&line, 0.1), vec![(0.0, 0.0), (49.0, 98.0)]);
+        assert_eq!(simplify(&line[..2], 0.1), line[..2].to_vec());
     }
 
     #[test]
