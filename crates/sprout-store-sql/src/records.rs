@@ -862,6 +862,41 @@ impl RecordStore for SqlStore {
             .collect()
     }
 
+    #[tracing::instrument(skip_all, fields(codes = loinc.len()))]
+    async fn observations_coded(
+        &self,
+        patient: &PatientId,
+        category: ObservationCategory,
+        loinc: &[&str],
+    ) -> StoreResult<Vec<Observation>> {
+        if loinc.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {} FROM observations WHERE patient_id = $1 AND category = $2 \
+             AND loinc IN ({}) ORDER BY {}",
+            select_cols(&OBSERVATIONS),
+            // Numbered for both backends (see latest_observations).
+            (3..3 + loinc.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            OBSERVATIONS.newest_first
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(patient.as_str())
+            .bind(category.code());
+        for c in loinc {
+            q = q.bind(*c);
+        }
+        q.fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?
+            .iter()
+            .map(observation_from_row)
+            .collect()
+    }
+
     #[tracing::instrument(skip_all)]
     async fn encounters(&self, patient: &PatientId) -> StoreResult<Vec<Encounter>> {
         self.item_list(&ENCOUNTERS, patient, "", None, encounter_from_row)

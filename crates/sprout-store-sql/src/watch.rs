@@ -111,6 +111,8 @@ async fn listen_postgres(store: &SqlStore, url: &str, signal: &AccessSignal) {
                 Some(at) => PG_CHECK_TIMEOUT.saturating_sub(at.elapsed()),
                 None => PG_CHECK_EVERY,
             };
+            // Cancelling `try_recv` at the timeout loses nothing (sqlx
+            // 0.8.1 made PgListener's receive cancel-safe, sqlx#3467).
             match tokio::time::timeout(wait, listener.try_recv()).await {
                 Ok(Ok(Some(n))) if n.payload() == me => check_sent = None,
                 // Another node's check changes nothing.

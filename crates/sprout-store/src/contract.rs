@@ -520,6 +520,43 @@ async fn assert_chart(store: &dyn Store, prefix: &str, p: &PatientId, items: &[R
         .await
         .unwrap()
         .is_empty());
+
+    // Of some codes: the full list's items with those codes, in its order.
+    let some = &codes[..1];
+    let expected: Vec<&Observation> = vitals
+        .iter()
+        .filter(|o| o.loinc.as_deref().is_some_and(|c| some.contains(&c)))
+        .collect();
+    assert!(!expected.is_empty() && expected.len() < vitals.len());
+    let coded = store
+        .observations_coded(p, ObservationCategory::VitalSigns, some)
+        .await
+        .unwrap();
+    assert_eq!(
+        coded.iter().collect::<Vec<_>>(),
+        expected,
+        "vitals of a code"
+    );
+    let all = store
+        .observations_coded(p, ObservationCategory::VitalSigns, &codes)
+        .await
+        .unwrap();
+    let with_code: Vec<&Observation> = vitals.iter().filter(|o| o.loinc.is_some()).collect();
+    assert_eq!(
+        all.iter().collect::<Vec<_>>(),
+        with_code,
+        "vitals of every code"
+    );
+    assert!(store
+        .observations_coded(p, ObservationCategory::Laboratory, some)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .observations_coded(p, ObservationCategory::VitalSigns, &[])
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// Every field of every kind survives a write and a read; lists come back

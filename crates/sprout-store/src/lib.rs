@@ -146,6 +146,17 @@ pub trait RecordStore: Send + Sync {
         loinc: &[&str],
     ) -> StoreResult<Vec<Observation>>;
 
+    /// Every Observation of `category` with one of these LOINC codes, newest
+    /// first (ordered as [`RecordStore::observations`]). For the growth
+    /// charts, which need weights, lengths, head sizes and BMIs but not the
+    /// temperatures, heart rates and blood pressures in between.
+    async fn observations_coded(
+        &self,
+        patient: &PatientId,
+        category: ObservationCategory,
+        loinc: &[&str],
+    ) -> StoreResult<Vec<Observation>>;
+
     /// Encounters, newest first.
     async fn encounters(&self, patient: &PatientId) -> StoreResult<Vec<Encounter>>;
 

@@ -19,8 +19,9 @@
 //! change to be noticed; a session the kept facts would end is read again
 //! before it is ended.
 //!
-//! No health data is kept: sessions, account settings, proxy relationships
-//! and the patients' demographics the family switcher shows.
+//! No health data is kept: sessions, accounts with their security settings
+//! (as every request read them before), proxy relationships, and the
+//! patients' demographics that the family switcher and the policy use.
 
 use sprout_domain::people::{Account, ProxyRelationship};
 use sprout_domain::record::Patient;
@@ -76,7 +77,11 @@ impl<K: Eq + Hash, T: Clone> Map<K, T> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn get(&self, key: &K, epoch: u64) -> Option<T> {
+    fn get<Q>(&self, key: &Q, epoch: u64) -> Option<T>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         let mut map = self.lock();
         let fresh = map
             .get(key)
@@ -104,7 +109,11 @@ impl<K: Eq + Hash, T: Clone> Map<K, T> {
         );
     }
 
-    fn remove(&self, key: &K) {
+    fn remove<Q>(&self, key: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         self.lock().remove(key);
     }
 }
@@ -150,7 +159,7 @@ impl AccessCache {
     /// read under (to keep it again, updated, under the same).
     pub(crate) fn session(&self, token_hash: &str) -> Option<(u64, SessionContext)> {
         let epoch = self.epoch()?;
-        let found = self.sessions.get(&token_hash.to_owned(), epoch)?;
+        let found = self.sessions.get(token_hash, epoch)?;
         Some((epoch, found))
     }
 
@@ -163,7 +172,7 @@ impl AccessCache {
 
     /// Drops a kept session (it ended, or its kept facts would end it).
     pub(crate) fn forget_session(&self, token_hash: &str) {
-        self.sessions.remove(&token_hash.to_owned());
+        self.sessions.remove(token_hash);
     }
 
     /// A kept family, if still current.

@@ -38,7 +38,7 @@ use sprout_domain::growth::{
     self, GrowthError, GrowthScore, Indicator, Measurement, Position, Reference, Sex, Table,
     TableKey, DAYS_PER_MONTH, TWO_YEARS_DAYS,
 };
-use sprout_domain::record::{Observation, Patient, Section};
+use sprout_domain::record::{Observation, Patient};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -71,6 +71,11 @@ enum Kind {
     /// Body mass index.
     Bmi,
 }
+
+/// The LOINC codes [`kind_of`] charts: the only vitals the growth page reads.
+pub(crate) const GROWTH_LOINC: [&str; 8] = [
+    "29463-7", "3141-9", "8302-2", "8306-3", "8308-9", "9843-4", "8287-5", "39156-5",
+];
 
 /// The chart kind and measuring position of a LOINC code.
 ///
@@ -1258,14 +1263,7 @@ pub(crate) async fn page(
     path: Result<Path<String>, PathRejection>,
 ) -> WebResult<Response> {
     let id = path.ok().map(|Path(id)| id);
-    let v = read::view(
-        &state,
-        &ctx,
-        &user,
-        id.as_deref(),
-        Want::Section(Section::Vitals),
-    )
-    .await?;
+    let v = read::view(&state, &ctx, &user, id.as_deref(), Want::Growth).await?;
     let t = state.i18n().tr(ctx.locale);
     let mut f = pages::frame(&t, &v, Current::Page(Page::Vitals));
     // The growth tab (drawn by the frame's template) is the current one; the
@@ -1607,6 +1605,22 @@ mod tests {
         let m = c.at(4, 12.0).unwrap();
         assert!((m - 9.65).abs() < 0.1, "{m}");
         assert!(c.at(4, -1.0).is_none());
+    }
+
+    #[test]
+    fn the_growth_codes_are_exactly_those_charted() {
+        assert!(GROWTH_LOINC.iter().all(|c| kind_of(c).is_some()));
+        // Every code kind_of knows is listed (the page reads only these).
+        for code in [
+            "29463-7", "3141-9", "8302-2", "8306-3", "8308-9", "9843-4", "8287-5", "39156-5",
+            "8310-5", "8867-4", "85354-9",
+        ] {
+            assert_eq!(
+                kind_of(code).is_some(),
+                GROWTH_LOINC.contains(&code),
+                "{code}"
+            );
+        }
     }
 
     #[test]

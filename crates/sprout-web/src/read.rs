@@ -49,6 +49,10 @@ pub(crate) enum Want {
     Summary,
     /// One section's list.
     Section(Section),
+    /// The vitals the growth charts plot (weights, lengths and heights,
+    /// head circumferences, BMIs: [`crate::growth::GROWTH_LOINC`]), decided
+    /// and audited as the vitals section.
+    Growth,
     /// The patient's proxies (the patient's own, or staff's view).
     Proxies,
     /// Who saw the patient's record (the patient themself only).
@@ -65,6 +69,7 @@ impl Want {
         match self {
             Self::Summary => "summary",
             Self::Section(s) => s.code(),
+            Self::Growth => Section::Vitals.code(),
             Self::Proxies => "proxies",
             Self::AccessLog => "access-log",
             Self::Results => "lab-results",
@@ -600,6 +605,7 @@ pub(crate) async fn open<'a>(
     // first section the user may view (or, seeing none, demographics).
     let asked = match want {
         Want::Section(s) => s,
+        Want::Growth => Section::Vitals,
         Want::Results => Section::LabResults,
         // The first document section the user may view (else clinical
         // notes, which is then denied).
@@ -781,6 +787,7 @@ async fn view_audited(
     let data = match want {
         Want::Summary => summary(state, &opened, &rel, &mut withheld).await?,
         Want::Section(s) => section(state, &opened, &rel, s, &mut withheld).await?,
+        Want::Growth => growth_vitals(state, &opened, &rel, &mut withheld).await?,
         Want::Results => results(state, &opened, &rel, &mut withheld).await?,
         Want::Documents => Data::Documents(documents(state, &opened, &rel, &mut withheld).await?),
         Want::Proxies | Want::AccessLog => return Err(WebError::NotFound),
@@ -807,6 +814,25 @@ async fn view_audited(
         patient: opened.patient,
         data,
     })
+}
+
+/// The growth charts' vitals, filtered as the vitals section.
+async fn growth_vitals(
+    state: &AppState,
+    o: &Opened<'_>,
+    rel: &Release,
+    log: &mut Vec<WithheldItem>,
+) -> WebResult<Data> {
+    let f = &Both(&o.scope, rel);
+    let observations = state
+        .store()
+        .observations_coded(
+            &o.patient.id,
+            ObservationCategory::VitalSigns,
+            &crate::growth::GROWTH_LOINC,
+        )
+        .await?;
+    Ok(Data::Vitals(f.filter(Section::Vitals, observations, log)))
 }
 
 /// One list section, filtered by the policy, then by the release rules.
