@@ -194,6 +194,16 @@ fn table_index(item: &RecordItem) -> usize {
     }
 }
 
+/// `$3, $4, ...` for `n` values after a patient and a category: numbered
+/// for both backends, since sqlx-sqlite numbers anonymous `?` from the first
+/// argument, not after `$1, $2`.
+fn numbered_from_3(n: usize) -> String {
+    (3..3 + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) fn select_cols(t: &Table) -> String {
     ITEM_COMMON
         .iter()
@@ -624,6 +634,29 @@ impl SqlStore {
         Ok(counts)
     }
 
+    /// Runs `sql` over Observations with `$1` the patient, `$2` the category
+    /// and `$3...` the LOINC codes (see [`numbered_from_3`]).
+    async fn coded_observations(
+        &self,
+        sql: &str,
+        patient: &PatientId,
+        category: ObservationCategory,
+        loinc: &[&str],
+    ) -> StoreResult<Vec<Observation>> {
+        let mut q = sqlx::query(sql)
+            .bind(patient.as_str())
+            .bind(category.code());
+        for c in loinc {
+            q = q.bind(*c);
+        }
+        q.fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?
+            .iter()
+            .map(observation_from_row)
+            .collect()
+    }
+
     pub(crate) async fn item_list<T>(
         &self,
         t: &Table,
@@ -841,25 +874,10 @@ impl RecordStore for SqlStore {
             "SELECT {cols} FROM (SELECT {cols}, ROW_NUMBER() OVER (PARTITION BY loinc ORDER BY {order}) AS rn \
              FROM observations WHERE patient_id = $1 AND category = $2 AND loinc IN ({})) newest \
              WHERE rn = 1 ORDER BY {order}",
-            // Numbered for both backends: sqlx-sqlite numbers anonymous `?`
-            // from the first argument, not after `$1, $2`.
-            (3..3 + loinc.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            numbered_from_3(loinc.len())
         );
-        let mut q = sqlx::query(&sql)
-            .bind(patient.as_str())
-            .bind(category.code());
-        for c in loinc {
-            q = q.bind(*c);
-        }
-        q.fetch_all(&self.pool)
+        self.coded_observations(&sql, patient, category, loinc)
             .await
-            .map_err(map_err)?
-            .iter()
-            .map(observation_from_row)
-            .collect()
     }
 
     #[tracing::instrument(skip_all, fields(codes = loinc.len()))]
@@ -876,25 +894,11 @@ impl RecordStore for SqlStore {
             "SELECT {} FROM observations WHERE patient_id = $1 AND category = $2 \
              AND loinc IN ({}) ORDER BY {}",
             select_cols(&OBSERVATIONS),
-            // Numbered for both backends (see latest_observations).
-            (3..3 + loinc.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            numbered_from_3(loinc.len()),
             OBSERVATIONS.newest_first
         );
-        let mut q = sqlx::query(&sql)
-            .bind(patient.as_str())
-            .bind(category.code());
-        for c in loinc {
-            q = q.bind(*c);
-        }
-        q.fetch_all(&self.pool)
+        self.coded_observations(&sql, patient, category, loinc)
             .await
-            .map_err(map_err)?
-            .iter()
-            .map(observation_from_row)
-            .collect()
     }
 
     #[tracing::instrument(skip_all)]

@@ -67,6 +67,25 @@ fn restricted(sensitivity: &[Sensitivity]) -> Labels {
     }
 }
 
+/// A parent's relationship granted on 2020-01-01, with nothing else set
+/// (not verified, approved, hidden, expiring or revoked).
+fn plain_parent(id: &str, account: &AccountId, patient: &PatientId) -> ProxyRelationship {
+    ProxyRelationship {
+        id: id.into(),
+        account_id: account.clone(),
+        patient_id: patient.clone(),
+        kind: RelationshipKind::Parent,
+        granted_on: date(2020, 1, 1),
+        verified_on: None,
+        patient_approved_on: None,
+        sections_hidden: vec![],
+        evidence_on_file: false,
+        evidence_expires_on: None,
+        expires_on: None,
+        revoked_on: None,
+    }
+}
+
 /// A patient with every optional field set.
 fn full_patient(prefix: &str, n: u32, birth: Date) -> Patient {
     Patient {
@@ -1146,20 +1165,7 @@ pub async fn relationships(store: &dyn Store) {
         .await
         .unwrap();
 
-    let r1 = ProxyRelationship {
-        id: "rel-1".into(),
-        account_id: mom.id.clone(),
-        patient_id: kids[0].id.clone(),
-        kind: RelationshipKind::Parent,
-        granted_on: date(2020, 1, 1),
-        verified_on: None,
-        patient_approved_on: None,
-        sections_hidden: vec![],
-        evidence_on_file: false,
-        evidence_expires_on: None,
-        expires_on: None,
-        revoked_on: None,
-    };
+    let r1 = plain_parent("rel-1", &mom.id, &kids[0].id);
     let r2 = ProxyRelationship {
         id: "rel-2".into(),
         account_id: mom.id.clone(),
@@ -2655,7 +2661,7 @@ pub async fn access_changes_are_signalled(writer: &dyn Store, watcher: &dyn Stor
     let watching = watcher.watch_access_changes(signal.clone());
     let checks = async {
         until_live(&signal).await;
-        let parent = AccountId::parse("access-parent").unwrap();
+        let parent = aid("access-parent");
         let child = bare_patient("access", 1, date(2019, 4, 2));
         let mut steps: Vec<(&str, bool)> = Vec::new();
         macro_rules! step {
@@ -2685,13 +2691,8 @@ pub async fn access_changes_are_signalled(writer: &dyn Store, watcher: &dyn Stor
         step!("account created", true, {
             writer
                 .create_account(&NewAccount {
-                    id: parent.clone(),
-                    email: "access-parent@example.org".into(),
-                    display_name: "Access Parent".into(),
-                    password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$x".into(),
                     status: AccountStatus::Active,
-                    staff_role: None,
-                    patient_id: None,
+                    ..new_account("access-parent", "access-parent@example.org")
                 })
                 .await
                 .unwrap();
@@ -2705,20 +2706,7 @@ pub async fn access_changes_are_signalled(writer: &dyn Store, watcher: &dyn Stor
                 .await
                 .unwrap();
         });
-        let rel = ProxyRelationship {
-            id: "access-rel".into(),
-            account_id: parent.clone(),
-            patient_id: child.id.clone(),
-            kind: RelationshipKind::Parent,
-            granted_on: date(2020, 1, 1),
-            verified_on: None,
-            patient_approved_on: None,
-            sections_hidden: vec![],
-            evidence_on_file: false,
-            evidence_expires_on: None,
-            expires_on: None,
-            revoked_on: None,
-        };
+        let rel = plain_parent("access-rel", &parent, &child.id);
         step!("relationship added", true, {
             writer.add_relationship(&rel).await.unwrap();
         });
