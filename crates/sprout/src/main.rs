@@ -624,6 +624,22 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 }
             };
             let today = jiff::Zoned::now().date();
+            // One relationship per person and patient: a second one in force
+            // would keep granting what the patient (a teenager) hid or
+            // removed on the first. Linking again after a revocation or an
+            // expiry makes a new one, decided afresh.
+            if let Some(existing) = store
+                .relationships_of_account(&account.id)
+                .await?
+                .into_iter()
+                .find(|r| r.patient_id == patient_id && r.in_force(today))
+            {
+                println!(
+                    "{} is already linked to patient {} (relationship {}); nothing changed",
+                    account.email, patient_id, existing.id
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let rel = ProxyRelationship {
                 id: AccountId::from_random(rand::random()).to_string(),
                 account_id: account.id.clone(),

@@ -71,6 +71,23 @@ async fn cli_passwords_follow_the_nist_rule_and_changes_are_audited() {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
+    // Linking the same person again adds no second relationship (one in
+    // force would keep granting what a teenager hid on the first), nor an
+    // audit event.
+    let again = link("plum Vortex 91 quiet Harbor");
+    assert!(again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("already linked"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    let links = rows(
+        &url,
+        "SELECT r.id, NULL, '' FROM proxy_relationships r \
+         JOIN accounts a ON a.id = r.account_id WHERE a.email = 'ana.ruiz@example.org'",
+    )
+    .await;
+    assert_eq!(links.len(), 1, "{links:?}");
 
     // Staff must add a second factor before seeing patient data: fewer than
     // 15 characters will do for them.
