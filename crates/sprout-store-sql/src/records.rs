@@ -635,7 +635,8 @@ impl SqlStore {
     }
 
     /// Runs `sql` over Observations with `$1` the patient, `$2` the category
-    /// and `$3...` the LOINC codes (see [`numbered_from_3`]).
+    /// and `$3...` the LOINC codes (see [`numbered_from_3`]); no codes, no
+    /// Observations (and no statement).
     async fn coded_observations(
         &self,
         sql: &str,
@@ -643,6 +644,9 @@ impl SqlStore {
         category: ObservationCategory,
         loinc: &[&str],
     ) -> StoreResult<Vec<Observation>> {
+        if loinc.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut q = sqlx::query(sql)
             .bind(patient.as_str())
             .bind(category.code());
@@ -865,9 +869,6 @@ impl RecordStore for SqlStore {
         category: ObservationCategory,
         loinc: &[&str],
     ) -> StoreResult<Vec<Observation>> {
-        if loinc.is_empty() {
-            return Ok(Vec::new());
-        }
         let cols = select_cols(&OBSERVATIONS);
         let order = OBSERVATIONS.newest_first;
         let sql = format!(
@@ -887,9 +888,6 @@ impl RecordStore for SqlStore {
         category: ObservationCategory,
         loinc: &[&str],
     ) -> StoreResult<Vec<Observation>> {
-        if loinc.is_empty() {
-            return Ok(Vec::new());
-        }
         let sql = format!(
             "SELECT {} FROM observations WHERE patient_id = $1 AND category = $2 \
              AND loinc IN ({}) ORDER BY {}",

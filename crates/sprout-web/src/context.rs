@@ -267,6 +267,7 @@ async fn load_user(state: &AppState, token: &str) -> StoreResult<Option<SignedIn
     let kept = cache
         .session(&hash)
         .filter(|(_, c)| crate::security::alive_by(state, c, now));
+    let from_cache = kept.is_some();
     let (epoch, found) = match kept {
         Some((epoch, found)) => (Some(epoch), found),
         None => {
@@ -309,6 +310,7 @@ async fn load_user(state: &AppState, token: &str) -> StoreResult<Option<SignedIn
         return Ok(None);
     }
     // Idle and absolute timeouts; what the user must do first.
+    let seen_before = activity.last_seen_at;
     let Some(facts) = crate::security::check_session(
         state,
         &session,
@@ -323,16 +325,20 @@ async fn load_user(state: &AppState, token: &str) -> StoreResult<Option<SignedIn
         store.delete_session(&hash).await?;
         return Ok(None);
     };
-    cache.keep_session(
-        &hash,
-        epoch,
-        sprout_store::security::SessionContext {
-            session: session.clone(),
-            activity,
-            account: account.clone(),
-            security,
-        },
-    );
+    // Kept when just read, or when this request recorded itself in the
+    // session (at most every 30 s); a kept one that did not change stays.
+    if !from_cache || activity.last_seen_at != seen_before {
+        cache.keep_session(
+            &hash,
+            epoch,
+            sprout_store::security::SessionContext {
+                session: session.clone(),
+                activity,
+                account: account.clone(),
+                security,
+            },
+        );
+    }
     let actor = Actor {
         account_id: account.id.clone(),
         status: account.status,
