@@ -7,7 +7,7 @@
 //! so a batch costs few round trips and only a handful of distinct statements
 //! (which sqlx prepares once per connection and caches).
 
-use crate::row::{self, placeholders};
+use crate::row::{self, json_list_sql, json_rows, placeholders, Cols, JsonRow, Names};
 use crate::{map_err, Backend, SqlStore};
 use async_trait::async_trait;
 use sprout_domain::record::{
@@ -430,7 +430,7 @@ fn patient_from_row(r: &AnyRow) -> StoreResult<Patient> {
     })
 }
 
-pub(crate) fn meta_from_row(r: &AnyRow) -> StoreResult<ItemMeta> {
+pub(crate) fn meta_from_row(r: &impl Cols) -> StoreResult<ItemMeta> {
     Ok(ItemMeta {
         id: row::id(r, "id", ItemId::parse)?,
         patient_id: row::id(r, "patient_id", PatientId::parse)?,
@@ -439,7 +439,7 @@ pub(crate) fn meta_from_row(r: &AnyRow) -> StoreResult<ItemMeta> {
     })
 }
 
-fn encounter_from_row(r: &AnyRow) -> StoreResult<Encounter> {
+fn encounter_from_row(r: &impl Cols) -> StoreResult<Encounter> {
     Ok(Encounter {
         meta: meta_from_row(r)?,
         status: row::text(r, "status")?,
@@ -453,7 +453,7 @@ fn encounter_from_row(r: &AnyRow) -> StoreResult<Encounter> {
     })
 }
 
-fn observation_from_row(r: &AnyRow) -> StoreResult<Observation> {
+fn observation_from_row(r: &impl Cols) -> StoreResult<Observation> {
     let category = ObservationCategory::from_code(&row::text(r, "category")?)
         .ok_or_else(|| StoreError::Corrupt("column category: unknown code".into()))?;
     let components: Vec<ObservationComponent> = serde_json::from_str(&row::text(r, "components")?)
@@ -482,7 +482,7 @@ fn observation_from_row(r: &AnyRow) -> StoreResult<Observation> {
     })
 }
 
-fn immunization_from_row(r: &AnyRow) -> StoreResult<Immunization> {
+fn immunization_from_row(r: &impl Cols) -> StoreResult<Immunization> {
     Ok(Immunization {
         meta: meta_from_row(r)?,
         status: row::text(r, "status")?,
@@ -496,7 +496,7 @@ fn immunization_from_row(r: &AnyRow) -> StoreResult<Immunization> {
     })
 }
 
-fn medication_request_from_row(r: &AnyRow) -> StoreResult<MedicationRequest> {
+fn medication_request_from_row(r: &impl Cols) -> StoreResult<MedicationRequest> {
     Ok(MedicationRequest {
         meta: meta_from_row(r)?,
         status: row::text(r, "status")?,
@@ -508,7 +508,7 @@ fn medication_request_from_row(r: &AnyRow) -> StoreResult<MedicationRequest> {
     })
 }
 
-fn allergy_from_row(r: &AnyRow) -> StoreResult<AllergyIntolerance> {
+fn allergy_from_row(r: &impl Cols) -> StoreResult<AllergyIntolerance> {
     Ok(AllergyIntolerance {
         meta: meta_from_row(r)?,
         display: row::text(r, "display")?,
@@ -522,7 +522,7 @@ fn allergy_from_row(r: &AnyRow) -> StoreResult<AllergyIntolerance> {
     })
 }
 
-fn condition_from_row(r: &AnyRow) -> StoreResult<Condition> {
+fn condition_from_row(r: &impl Cols) -> StoreResult<Condition> {
     Ok(Condition {
         meta: meta_from_row(r)?,
         display: row::text(r, "display")?,
@@ -634,9 +634,9 @@ impl SqlStore {
         Ok(counts)
     }
 
-    /// Runs `sql` over Observations with `$1` the patient, `$2` the category
-    /// and `$3...` the LOINC codes (see [`numbered_from_3`]); no codes, no
-    /// Observations (and no statement).
+    /// Runs `sql` (a [`json_list_sql`] statement over Observations) with `$1`
+    /// the patient, `$2` the category and `$3...` the LOINC codes (see
+    /// [`numbered_from_3`]); no codes, no Observations (and no statement).
     async fn coded_observations(
         &self,
         sql: &str,
@@ -653,39 +653,59 @@ impl SqlStore {
         for c in loinc {
             q = q.bind(*c);
         }
-        q.fetch_all(&self.pool)
+        self.json_list(q, item_names(&OBSERVATIONS), observation_from_row)
             .await
-            .map_err(map_err)?
-            .iter()
-            .map(observation_from_row)
-            .collect()
     }
 
+    /// Runs `q`, a [`json_list_sql`] statement, and decodes its rows (named by
+    /// `names`) with `decode`.
+    pub(crate) async fn json_list<T>(
+        &self,
+        q: AnyQuery<'_>,
+        names: Names,
+        decode: fn(&JsonRow) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        let text: String = q
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map_err)?
+            .try_get(0)
+            .map_err(map_err)?;
+        json_rows(&text, names)?.iter().map(decode).collect()
+    }
+
+    /// An item table's items of `patient` (and `extra_where`, with
+    /// `extra_arg` as `$2`), newest first, in one statement.
     pub(crate) async fn item_list<T>(
         &self,
         t: &Table,
         patient: &PatientId,
         extra_where: &str,
         extra_arg: Option<&str>,
-        decode: fn(&AnyRow) -> StoreResult<T>,
+        decode: fn(&JsonRow) -> StoreResult<T>,
     ) -> StoreResult<Vec<T>> {
-        let sql = format!(
-            "SELECT {} FROM {} WHERE patient_id = $1{extra_where} ORDER BY {}",
-            select_cols(t),
-            t.name,
-            t.newest_first
+        let sql = json_list_sql(
+            self.backend,
+            &item_exprs(t),
+            &format!("{} WHERE patient_id = $1{extra_where}", t.name),
+            t.newest_first,
         );
         let mut q = sqlx::query(&sql).bind(patient.as_str());
         if let Some(a) = extra_arg {
             q = q.bind(a);
         }
-        q.fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?
-            .iter()
-            .map(decode)
-            .collect()
+        self.json_list(q, item_names(t), decode).await
     }
+}
+
+/// The names of an item table's columns, as [`select_cols`] lists them.
+pub(crate) fn item_names(t: &Table) -> Names {
+    [&ITEM_COMMON, t.cols]
+}
+
+/// An item table's columns, as [`select_cols`] lists them.
+fn item_exprs(t: &Table) -> Vec<&'static str> {
+    ITEM_COMMON.iter().chain(t.cols).copied().collect()
 }
 
 #[async_trait]
@@ -871,11 +891,16 @@ impl RecordStore for SqlStore {
     ) -> StoreResult<Vec<Observation>> {
         let cols = select_cols(&OBSERVATIONS);
         let order = OBSERVATIONS.newest_first;
-        let sql = format!(
-            "SELECT {cols} FROM (SELECT {cols}, ROW_NUMBER() OVER (PARTITION BY loinc ORDER BY {order}) AS rn \
-             FROM observations WHERE patient_id = $1 AND category = $2 AND loinc IN ({})) newest \
-             WHERE rn = 1 ORDER BY {order}",
-            numbered_from_3(loinc.len())
+        let sql = json_list_sql(
+            self.backend,
+            &item_exprs(&OBSERVATIONS),
+            &format!(
+                "(SELECT {cols}, ROW_NUMBER() OVER (PARTITION BY loinc ORDER BY {order}) AS rn \
+                 FROM observations WHERE patient_id = $1 AND category = $2 AND loinc IN ({})) newest \
+                 WHERE rn = 1",
+                numbered_from_3(loinc.len())
+            ),
+            order,
         );
         self.coded_observations(&sql, patient, category, loinc)
             .await
@@ -888,12 +913,14 @@ impl RecordStore for SqlStore {
         category: ObservationCategory,
         loinc: &[&str],
     ) -> StoreResult<Vec<Observation>> {
-        let sql = format!(
-            "SELECT {} FROM observations WHERE patient_id = $1 AND category = $2 \
-             AND loinc IN ({}) ORDER BY {}",
-            select_cols(&OBSERVATIONS),
-            numbered_from_3(loinc.len()),
-            OBSERVATIONS.newest_first
+        let sql = json_list_sql(
+            self.backend,
+            &item_exprs(&OBSERVATIONS),
+            &format!(
+                "observations WHERE patient_id = $1 AND category = $2 AND loinc IN ({})",
+                numbered_from_3(loinc.len())
+            ),
+            OBSERVATIONS.newest_first,
         );
         self.coded_observations(&sql, patient, category, loinc)
             .await

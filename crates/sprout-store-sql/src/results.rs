@@ -3,7 +3,7 @@
 //! provenance and corrections, staff releases and result holds.
 
 use crate::records::{self, AnyQuery, Table, TABLES};
-use crate::row::{self, placeholders};
+use crate::row::{self, placeholders, Cols};
 use crate::{map_err, SqlStore};
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -57,10 +57,15 @@ pub(crate) const DOCUMENT_REFERENCES: Table = Table {
     newest_first: "doc_date DESC NULLS LAST, id",
 };
 
-/// The columns a document list reads: all but the attachment data.
-const DOCUMENT_LIST_COLS: &str = "id, patient_id, source_id, confidentiality, sensitivity, \
-     status, kind, type_code, type_text, doc_date, description, author, encounter_source_id, \
-     doc_text, attachment_type, attachment_title, attachment_size, NULL AS attachment_data";
+/// What a document list reads for each column: all but the attachment data
+/// (NULL in its place).
+fn document_list_exprs() -> Vec<&'static str> {
+    records::item_names(&DOCUMENT_REFERENCES)
+        .into_iter()
+        .flatten()
+        .map(|c| if *c == "attachment_data" { "NULL" } else { c })
+        .collect()
+}
 
 /// What each item table shows as the item's name.
 fn display_expr(table: &str) -> &'static str {
@@ -110,7 +115,7 @@ pub(crate) fn bind_document<'q>(q: AnyQuery<'q>, d: &'q DocumentReference) -> An
         .bind(a.and_then(|a| a.data.as_deref()))
 }
 
-fn report_from_row(r: &AnyRow) -> StoreResult<DiagnosticReport> {
+fn report_from_row(r: &impl Cols) -> StoreResult<DiagnosticReport> {
     let result_source_ids: Vec<String> = serde_json::from_str(&row::text(r, "result_source_ids")?)
         .map_err(|_| StoreError::Corrupt("column result_source_ids: not valid JSON".into()))?;
     Ok(DiagnosticReport {
@@ -129,7 +134,7 @@ fn report_from_row(r: &AnyRow) -> StoreResult<DiagnosticReport> {
     })
 }
 
-fn document_from_row(r: &AnyRow) -> StoreResult<DocumentReference> {
+fn document_from_row(r: &impl Cols) -> StoreResult<DocumentReference> {
     let kind: DocumentKind = row::parsed(r, "kind")?;
     let attachment = match row::opt_text(r, "attachment_type")? {
         None => None,
@@ -273,18 +278,18 @@ impl ResultsStore for SqlStore {
         &self,
         patient: &PatientId,
     ) -> StoreResult<Vec<DocumentReference>> {
-        let sql = format!(
-            "SELECT {DOCUMENT_LIST_COLS} FROM document_references WHERE patient_id = $1 ORDER BY {}",
-            DOCUMENT_REFERENCES.newest_first
+        let sql = row::json_list_sql(
+            self.backend(),
+            &document_list_exprs(),
+            "document_references WHERE patient_id = $1",
+            DOCUMENT_REFERENCES.newest_first,
         );
-        sqlx::query(&sql)
-            .bind(patient.as_str())
-            .fetch_all(self.pool())
-            .await
-            .map_err(map_err)?
-            .iter()
-            .map(document_from_row)
-            .collect()
+        self.json_list(
+            sqlx::query(&sql).bind(patient.as_str()),
+            records::item_names(&DOCUMENT_REFERENCES),
+            document_from_row,
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]

@@ -892,8 +892,10 @@ pub async fn observations_with_and_without_values(store: &dyn Store) {
     let patient = bare_patient(x, 0, date(2015, 3, 1));
     let items: Vec<RecordItem> = (0..512u32)
         .map(|n| {
-            // Runs of 128 alike: none, values, none, values.
-            let value = ((n / 128) % 2 == 1).then(|| f64::from(n) + 0.25);
+            // Runs of 128 alike: none, values, none, values. The values need
+            // 16 or 17 significant digits to read back exactly; the texts
+            // hold what JSON escapes.
+            let value = ((n / 128) % 2 == 1).then(|| awkward(n));
             RecordItem::Observation(Observation {
                 meta: meta(x, &format!("o{n}"), &patient.id, Labels::default()),
                 category: ObservationCategory::Laboratory,
@@ -903,7 +905,7 @@ pub async fn observations_with_and_without_values(store: &dyn Store) {
                 effective: Some(format!("2021-02-03T04:05:{:02}Z", n % 60)),
                 value,
                 unit: value.map(|_| "mg/dL".into()),
-                value_text: value.is_none().then(|| format!("yellow {n}")),
+                value_text: value.is_none().then(|| awkward_text(n)),
                 components: vec![],
                 encounter_source_id: None,
                 reference_range: None,
@@ -927,16 +929,35 @@ pub async fn observations_with_and_without_values(store: &dyn Store) {
     for o in &stored {
         let n: u32 = o.meta.source_id["nv-src-o".len()..].parse().unwrap();
         if (n / 128) % 2 == 1 {
-            assert_eq!(o.value, Some(f64::from(n) + 0.25), "{}", o.meta.source_id);
+            assert_eq!(o.value, Some(awkward(n)), "{}", o.meta.source_id);
             assert_eq!(o.value_text, None);
         } else {
             assert_eq!(o.value, None, "{}", o.meta.source_id);
-            assert_eq!(
-                o.value_text.as_deref(),
-                Some(format!("yellow {n}").as_str())
-            );
+            assert_eq!(o.value_text, Some(awkward_text(n)));
         }
     }
+    // Newest first, as every list.
+    let times: Vec<_> = stored.iter().map(|o| o.effective.clone()).collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted);
+}
+
+/// A double that needs 16 or 17 significant digits (and, for some `n`, an
+/// exponent) to be written exactly.
+fn awkward(n: u32) -> f64 {
+    match n % 4 {
+        0 => (f64::from(n) + 0.25) / 3.0,
+        1 => 0.1 + 0.2 + f64::from(n),
+        2 => 1e-7 / f64::from(n),
+        _ => 123_456_789.123_456_79 * f64::from(n),
+    }
+}
+
+/// Text with what JSON escapes: quotes, a backslash, a control character,
+/// a line break and letters outside ASCII.
+fn awkward_text(n: u32) -> String {
+    format!("yellow \"{n}\" \\ \u{1} ni\u{f1}o\n\u{1F476}")
 }
 
 pub async fn large_batch(store: &dyn Store) {
