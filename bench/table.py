@@ -1,6 +1,13 @@
 #!/usr/bin/env python3
 """Prints bench/run's results (a JSON-lines file) as tables, with the
-budgets of DESIGN.md ("Performance budgets") checked."""
+budgets of DESIGN.md ("Performance budgets") checked:
+
+- throughput: the family dashboard ("home") at >= 30% of /healthz, the
+  budget's words ("a family dashboard is served at >= 30% of the throughput
+  of a static route"); the ratio is printed for every page, and a patient
+  page's is marked "under 30%" without calling it a missed budget;
+- p99 latency of patient pages (the mix and each page alone) under 50 ms;
+- resident memory under 200 MB; no errors."""
 
 import json
 import sys
@@ -22,9 +29,10 @@ print(f"{'run':<18}{'scenario':<15}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'error
       f"{'/healthz':>10}{'peak RSS':>10}  budget")
 for r in loads:
     checks = []
+    notes = []
     if r["scenario"] != "healthz":
         if r["ratio"] < 0.30:
-            checks.append("ratio<30%")
+            (checks if r["scenario"] == "home" else notes).append("ratio<30%")
         if r["p99_ms"] >= 50:
             checks.append("p99>=50ms")
     if r["rss_mb"] >= 200:
@@ -34,7 +42,11 @@ for r in loads:
     ratio = "" if r["ratio"] is None else f"{r['ratio'] * 100:.0f}%"
     print(f"{r['label']:<18}{r['scenario']:<15}{r['rps']:>9.0f}{r['p50_ms']:>9.2f}"
           f"{r['p99_ms']:>9.2f}{r['errors']:>8}{ratio:>10}{r['rss_mb']:>8.0f}MB  "
-          f"{'MISSED: ' + ', '.join(checks) if checks else 'ok'}")
+          f"{'MISSED: ' + ', '.join(checks) if checks else 'ok'}"
+          f"{' (' + ', '.join(notes) + ')' if notes else ''}")
+
+print("Budgets (DESIGN.md): home, the family dashboard, >= 30% of /healthz; every page p99 < 50 ms;\n"
+      "peak RSS < 200 MB; no errors. \"(ratio<30%)\": a patient page under 30% of /healthz, shown, not a budget.")
 
 signins = [r for r in rows if r["scenario"] == "sign-in"]
 if signins:

@@ -3,6 +3,7 @@
 //! creates records, accounts and relationships together (demo seeding).
 
 use crate::row::{self};
+use crate::Read;
 use crate::{map_err, SqlStore};
 use async_trait::async_trait;
 use sprout_domain::people::{Account, AccountStatus, ProxyRelationship};
@@ -95,9 +96,8 @@ impl AccountStore for SqlStore {
         let sql = format!("SELECT {ACCOUNT_COLS}, password_hash FROM accounts WHERE email = $1");
         let Some(r) = sqlx::query(&sql)
             .bind(normalize_email(email))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?
+            .read_optional(self)
+            .await?
         else {
             return Ok(None);
         };
@@ -112,9 +112,8 @@ impl AccountStore for SqlStore {
         let sql = format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = $1");
         sqlx::query(&sql)
             .bind(id.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?
+            .read_optional(self)
+            .await?
             .as_ref()
             .map(account_from_row)
             .transpose()
@@ -154,9 +153,8 @@ impl AccountStore for SqlStore {
         );
         sqlx::query(&sql)
             .bind(patient.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?
+            .read_optional(self)
+            .await?
             .as_ref()
             .map(account_from_row)
             .transpose()
@@ -177,7 +175,7 @@ impl AccountStore for SqlStore {
             for p in chunk {
                 q = q.bind(p.as_str());
             }
-            for r in q.fetch_all(&self.pool).await.map_err(map_err)? {
+            for r in q.read_all(self).await? {
                 let a = account_from_row(&r)?;
                 let Some(patient) = a.patient_id.clone() else {
                     continue;
@@ -199,9 +197,8 @@ impl AccountStore for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn has_any_account(&self) -> StoreResult<bool> {
         Ok(sqlx::query("SELECT id FROM accounts LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?
+            .read_optional(self)
+            .await?
             .is_some())
     }
 }
@@ -276,9 +273,8 @@ impl SqlStore {
         );
         sqlx::query(&sql)
             .bind(value)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?
+            .read_all(self)
+            .await?
             .iter()
             .map(relationship_from_row)
             .collect()
@@ -410,9 +406,8 @@ impl SessionStore for SqlStore {
              FROM sessions WHERE token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?
+        .read_optional(self)
+        .await?
         else {
             return Ok(None);
         };

@@ -21,13 +21,15 @@ mod enrollment;
 mod jobs;
 mod messaging;
 pub mod migrate;
+mod readers;
 mod records;
 mod results;
 mod row;
 mod security;
 pub mod watch;
 
-use sprout_store::StoreError;
+use sprout_store::{StoreError, StoreResult};
+use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
 pub use migrate::Migration;
@@ -99,6 +101,9 @@ pub enum OpenError {
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// Connections for single-statement reads (see [`readers`]); `None` for
+    /// a pool of one connection.
+    readers: Option<std::sync::Arc<readers::Readers>>,
     /// Audit events waiting for their group commit (shared by clones).
     audit_queue: std::sync::Arc<audit::AuditQueue>,
     /// PostgreSQL: the URL the access-change listener connects with.
@@ -112,6 +117,7 @@ impl SqlStore {
     /// Wraps a pool that is already connected and migrated.
     pub fn new(pool: AnyPool, backend: Backend) -> Self {
         Self {
+            readers: readers::Readers::for_pool(&pool).map(std::sync::Arc::new),
             pool,
             backend,
             audit_queue: Default::default(),
@@ -172,7 +178,43 @@ impl SqlStore {
 
     /// Waits for in-flight queries to finish and closes every connection.
     pub async fn close(&self) {
+        if let Some(r) = &self.readers {
+            r.close().await;
+        }
         self.pool.close().await;
+    }
+
+    /// Runs `q`, a statement that only reads, on a reader (see [`readers`]),
+    /// else the pool, and returns its rows.
+    pub(crate) async fn read_all(&self, q: records::AnyQuery<'_>) -> StoreResult<Vec<AnyRow>> {
+        let Some(readers) = &self.readers else {
+            return q.fetch_all(&self.pool).await.map_err(map_err);
+        };
+        let mut r = readers.get().await.map_err(map_err)?;
+        let rows = q.fetch_all(r.conn()).await.map_err(map_err)?;
+        r.finished();
+        Ok(rows)
+    }
+
+    /// [`Self::read_all`] for a statement of at most one row.
+    pub(crate) async fn read_optional(
+        &self,
+        q: records::AnyQuery<'_>,
+    ) -> StoreResult<Option<AnyRow>> {
+        let Some(readers) = &self.readers else {
+            return q.fetch_optional(&self.pool).await.map_err(map_err);
+        };
+        let mut r = readers.get().await.map_err(map_err)?;
+        let row = q.fetch_optional(r.conn()).await.map_err(map_err)?;
+        r.finished();
+        Ok(row)
+    }
+
+    /// [`Self::read_all`] for a statement of exactly one row.
+    pub(crate) async fn read_one(&self, q: records::AnyQuery<'_>) -> StoreResult<AnyRow> {
+        self.read_optional(q)
+            .await?
+            .ok_or_else(|| map_err(sqlx::Error::RowNotFound))
     }
 }
 
@@ -180,6 +222,60 @@ impl SqlStore {
 /// backend crates call it before connecting.
 pub fn install_drivers() {
     sqlx::any::install_default_drivers();
+}
+
+/// Runs a built statement that only reads on one of the store's readers
+/// ([`SqlStore::read_all`] and friends), written where the statement is
+/// built: `sqlx::query(..).bind(..).read_all(self).await`.
+pub(crate) trait Read<'q>: Sized {
+    fn read_all<'a>(
+        self,
+        store: &'a SqlStore,
+    ) -> impl std::future::Future<Output = StoreResult<Vec<AnyRow>>> + Send + 'a
+    where
+        'q: 'a;
+    fn read_optional<'a>(
+        self,
+        store: &'a SqlStore,
+    ) -> impl std::future::Future<Output = StoreResult<Option<AnyRow>>> + Send + 'a
+    where
+        'q: 'a;
+    fn read_one<'a>(
+        self,
+        store: &'a SqlStore,
+    ) -> impl std::future::Future<Output = StoreResult<AnyRow>> + Send + 'a
+    where
+        'q: 'a;
+}
+
+impl<'q> Read<'q> for records::AnyQuery<'q> {
+    fn read_all<'a>(
+        self,
+        store: &'a SqlStore,
+    ) -> impl std::future::Future<Output = StoreResult<Vec<AnyRow>>> + Send + 'a
+    where
+        'q: 'a,
+    {
+        store.read_all(self)
+    }
+    fn read_optional<'a>(
+        self,
+        store: &'a SqlStore,
+    ) -> impl std::future::Future<Output = StoreResult<Option<AnyRow>>> + Send + 'a
+    where
+        'q: 'a,
+    {
+        store.read_optional(self)
+    }
+    fn read_one<'a>(
+        self,
+        store: &'a SqlStore,
+    ) -> impl std::future::Future<Output = StoreResult<AnyRow>> + Send + 'a
+    where
+        'q: 'a,
+    {
+        store.read_one(self)
+    }
 }
 
 /// Maps a sqlx error to the store's: a unique violation is

@@ -9,6 +9,7 @@
 use crate::audit::insert_event;
 use crate::jobs::{insert_email, ts_text};
 use crate::row;
+use crate::Read;
 use crate::{map_err, SqlStore};
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -96,9 +97,8 @@ impl SqlStore {
         )
         .bind(author.as_str())
         .bind(key)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?;
+        .read_optional(self)
+        .await?;
         found
             .map(|r| Ok((row::text(&r, "thread_id")?, row::text(&r, "id")?)))
             .transpose()
@@ -257,9 +257,8 @@ impl MessageStore for SqlStore {
         sqlx::query(&sql)
             .bind(reader.map_or(NO_READER, |a| a.as_str()))
             .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?
+            .read_optional(self)
+            .await?
             .as_ref()
             .map(thread_from_row)
             .transpose()
@@ -272,18 +271,16 @@ impl MessageStore for SqlStore {
              FROM messages WHERE thread_id = $1 ORDER BY seq",
         )
         .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
+        .read_all(self)
+        .await?;
         let files = sqlx::query(&format!(
             "SELECT a.{} FROM message_attachments a JOIN messages m ON m.id = a.message_id \
              WHERE m.thread_id = $1 ORDER BY a.message_id, a.position",
             ATTACHMENT_COLS.replace(", ", ", a.")
         ))
         .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?
+        .read_all(self)
+        .await?
         .iter()
         .map(attachment_from_row)
         .collect::<StoreResult<Vec<_>>>()?;
@@ -329,9 +326,8 @@ impl MessageStore for SqlStore {
         for p in patients {
             q = q.bind(p.as_str());
         }
-        q.fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?
+        q.read_all(self)
+            .await?
             .iter()
             .map(thread_from_row)
             .collect()
@@ -373,9 +369,8 @@ impl MessageStore for SqlStore {
         for b in &binds {
             q = q.bind(b.as_str());
         }
-        q.fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?
+        q.read_all(self)
+            .await?
             .iter()
             .map(thread_from_row)
             .collect()
@@ -437,9 +432,8 @@ impl MessageStore for SqlStore {
             "SELECT {ATTACHMENT_COLS} FROM message_attachments WHERE id = $1"
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?
+        .read_optional(self)
+        .await?
         .as_ref()
         .map(attachment_from_row)
         .transpose()
@@ -457,7 +451,7 @@ impl MessageStore for SqlStore {
             for id in chunk {
                 q = q.bind(id.as_str());
             }
-            for r in q.fetch_all(&self.pool).await.map_err(map_err)? {
+            for r in q.read_all(self).await? {
                 out.push(row::text(&r, "id")?);
             }
         }
@@ -477,9 +471,8 @@ impl MessageStore for SqlStore {
         sqlx::query(&sql)
             .bind(NO_READER)
             .bind(ts_text(now))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?
+            .read_all(self)
+            .await?
             .iter()
             .map(thread_from_row)
             .collect()
@@ -533,9 +526,8 @@ impl MessageStore for SqlStore {
         for r in roles {
             q = q.bind(*r);
         }
-        q.fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?
+        q.read_all(self)
+            .await?
             .iter()
             .map(|r| r.try_get::<String, _>("email").map_err(map_err))
             .collect()

@@ -8,6 +8,7 @@
 //! (which sqlx prepares once per connection and caches).
 
 use crate::row::{self, json_list_sql, json_rows, placeholders, Cols, JsonRow, Names};
+use crate::Read;
 use crate::{map_err, Backend, SqlStore};
 use async_trait::async_trait;
 use sprout_domain::record::{
@@ -665,12 +666,7 @@ impl SqlStore {
         names: Names,
         decode: fn(&JsonRow) -> StoreResult<T>,
     ) -> StoreResult<Vec<T>> {
-        let text: String = q
-            .fetch_one(&self.pool)
-            .await
-            .map_err(map_err)?
-            .try_get(0)
-            .map_err(map_err)?;
+        let text: String = q.read_one(self).await?.try_get(0).map_err(map_err)?;
         json_rows(&text, names)?.iter().map(decode).collect()
     }
 
@@ -726,7 +722,7 @@ impl RecordStore for SqlStore {
             for s in chunk {
                 q = q.bind(*s);
             }
-            for r in q.fetch_all(&self.pool).await.map_err(map_err)? {
+            for r in q.read_all(self).await? {
                 out.insert(
                     row::text(&r, "source_id")?,
                     row::id(&r, "id", PatientId::parse)?,
@@ -772,7 +768,7 @@ impl RecordStore for SqlStore {
             for s in chunk {
                 q = q.bind(*s);
             }
-            let r = q.fetch_one(&self.pool).await.map_err(map_err)?;
+            let r = q.read_one(self).await?;
             total += u64::try_from(row::int(&r, "n")?).unwrap_or(0);
         }
         Ok(total)
@@ -783,9 +779,8 @@ impl RecordStore for SqlStore {
         let sql = format!("SELECT {PATIENT_COLS} FROM patients WHERE id = $1");
         sqlx::query(&sql)
             .bind(id.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?
+            .read_optional(self)
+            .await?
             .as_ref()
             .map(patient_from_row)
             .transpose()
@@ -794,11 +789,7 @@ impl RecordStore for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn patient_by_mrn(&self, mrn: &str) -> StoreResult<Option<Patient>> {
         let sql = format!("SELECT {PATIENT_COLS} FROM patients WHERE mrn = $1 ORDER BY id LIMIT 2");
-        let rows = sqlx::query(&sql)
-            .bind(mrn)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(&sql).bind(mrn).read_all(self).await?;
         match rows.as_slice() {
             [] => Ok(None),
             [one] => patient_from_row(one).map(Some),
@@ -821,7 +812,7 @@ impl RecordStore for SqlStore {
             for s in chunk {
                 q = q.bind(*s);
             }
-            for r in q.fetch_all(&self.pool).await.map_err(map_err)? {
+            for r in q.read_all(self).await? {
                 out.push(patient_from_row(&r)?);
             }
         }
@@ -858,9 +849,8 @@ impl RecordStore for SqlStore {
         .join(" UNION ALL ");
         let rows = sqlx::query(&sql)
             .bind(patient.as_str())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
+            .read_all(self)
+            .await?;
         let mut out = PatientCounts::default();
         for r in &rows {
             let n = |c: &str| row::int(r, c).map(|v| u64::try_from(v).unwrap_or(0));

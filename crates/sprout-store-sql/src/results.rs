@@ -4,6 +4,7 @@
 
 use crate::records::{self, AnyQuery, Table, TABLES};
 use crate::row::{self, placeholders, Cols};
+use crate::Read;
 use crate::{map_err, SqlStore};
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -305,9 +306,8 @@ impl ResultsStore for SqlStore {
         sqlx::query(&sql)
             .bind(patient.as_str())
             .bind(item.as_str())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(map_err)?
+            .read_optional(self)
+            .await?
             .as_ref()
             .map(document_from_row)
             .transpose()
@@ -376,9 +376,8 @@ impl ResultsStore for SqlStore {
         )
         .bind(resource_type)
         .bind(source_id)
-        .fetch_all(self.pool())
-        .await
-        .map_err(map_err)?;
+        .read_all(self)
+        .await?;
         rows.iter()
             .map(|r| {
                 let category = row::text(r, "category")?;
@@ -414,9 +413,8 @@ impl ResultsStore for SqlStore {
             let found = sqlx::query(&sql)
                 .bind(item.as_str())
                 .bind(patient.as_str())
-                .fetch_optional(self.pool())
-                .await
-                .map_err(map_err)?;
+                .read_optional(self)
+                .await?;
             if let Some(r) = found {
                 return Ok(Some(LabeledItem {
                     id: item.clone(),
@@ -476,9 +474,8 @@ impl ResultsStore for SqlStore {
              sensitivity, reason FROM item_label_corrections WHERE item_id = $1 ORDER BY at, id",
         )
         .bind(item.as_str())
-        .fetch_all(self.pool())
-        .await
-        .map_err(map_err)?
+        .read_all(self)
+        .await?
         .iter()
         .map(correction_from_row)
         .collect()
@@ -511,9 +508,8 @@ impl ResultsStore for SqlStore {
         let rows =
             sqlx::query("SELECT item_id, released_at FROM item_releases WHERE patient_id = $1")
                 .bind(patient.as_str())
-                .fetch_all(self.pool())
-                .await
-                .map_err(map_err)?;
+                .read_all(self)
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok((
@@ -569,9 +565,8 @@ impl ResultsStore for SqlStore {
              FROM result_holds WHERE patient_id = $1 ORDER BY requested_at, id",
         )
         .bind(patient.as_str())
-        .fetch_all(self.pool())
-        .await
-        .map_err(map_err)?
+        .read_all(self)
+        .await?
         .iter()
         .map(hold_from_row)
         .collect()
@@ -616,12 +611,7 @@ impl ResultsStore for SqlStore {
                  LEFT JOIN item_releases r ON r.item_id = x.id \
                  WHERE r.item_id IS NULL{extra} ORDER BY item_time DESC NULLS LAST, x.id LIMIT $1"
             );
-            for r in sqlx::query(&sql)
-                .bind(limit)
-                .fetch_all(self.pool())
-                .await
-                .map_err(map_err)?
-            {
+            for r in sqlx::query(&sql).bind(limit).read_all(self).await? {
                 let name = format!(
                     "{} {}",
                     row::text(&r, "given_name")?,

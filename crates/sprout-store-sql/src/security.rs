@@ -6,6 +6,7 @@
 //! racing with the same code exactly one wins, on any node.
 
 use crate::row;
+use crate::Read;
 use crate::{map_err, SqlStore};
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -57,9 +58,8 @@ impl SecurityStore for SqlStore {
              temporary_password_until FROM account_security WHERE account_id = $1",
         )
         .bind(account.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?;
+        .read_optional(self)
+        .await?;
         let Some(r) = r else {
             return Ok(AccountSecurity::none(account.clone()));
         };
@@ -177,9 +177,8 @@ impl SecurityStore for SqlStore {
             "SELECT COUNT(*) AS n FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL",
         )
         .bind(account.as_str())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(map_err)?;
+        .read_one(self)
+        .await?;
         count(&r, "n")
     }
 
@@ -187,9 +186,8 @@ impl SecurityStore for SqlStore {
     async fn password_hash(&self, account: &AccountId) -> StoreResult<Option<String>> {
         let r = sqlx::query("SELECT password_hash FROM accounts WHERE id = $1")
             .bind(account.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?;
+            .read_optional(self)
+            .await?;
         r.map(|r| row::text(&r, "password_hash")).transpose()
     }
 
@@ -262,9 +260,8 @@ impl SecurityStore for SqlStore {
              FROM password_resets WHERE token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?
+        .read_optional(self)
+        .await?
         else {
             return Ok(None);
         };
@@ -318,9 +315,8 @@ impl SecurityStore for SqlStore {
              FROM signin_challenges WHERE token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?
+        .read_optional(self)
+        .await?
         else {
             return Ok(None);
         };
@@ -347,9 +343,8 @@ impl SecurityStore for SqlStore {
     async fn session_activity(&self, token_hash: &str) -> StoreResult<Option<SessionActivity>> {
         let r = sqlx::query("SELECT last_seen_at, reauth_at FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?;
+            .read_optional(self)
+            .await?;
         r.map(|r| {
             Ok(SessionActivity {
                 last_seen_at: opt_ts(&r, "last_seen_at")?,
@@ -374,9 +369,8 @@ impl SecurityStore for SqlStore {
              WHERE s.token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?;
+        .read_optional(self)
+        .await?;
         let Some(r) = r else {
             return Ok(None);
         };
@@ -485,9 +479,8 @@ impl SecurityStore for SqlStore {
         .bind(kind)
         .bind(key_hash)
         .bind(ts(window_start))
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?;
+        .read_optional(self)
+        .await?;
         r.map_or(Ok(0), |r| count(&r, "attempts"))
     }
 
