@@ -67,11 +67,14 @@ pub const MIGRATIONS: &[Migration] = &[
 /// How long opening waits for the server to answer before giving up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Connections per app node: four per core of the node, 4 to 32. A
+/// Pool connections per app node: four per core of the node, 4 to 32. A
 /// request holds a connection only while its statements run, and more
 /// connections than the cores can serve only queue inside PostgreSQL: on 2
 /// cores (bench/run, 1,000 patients, mix of family pages) 8 connections
 /// served 1,480 req/s with p99 47 ms where 16 served 1,323 with p99 51 ms.
+/// The store keeps as many again for page reads (`sprout_store_sql`'s
+/// readers), so a node opens up to twice this many, plus the access
+/// listener's.
 fn max_connections() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
     u32::try_from(cores * 4).unwrap_or(32).clamp(4, 32)

@@ -3,15 +3,15 @@
 //! trigger (see each backend's migrations 1 and 4); this module only inserts
 //! events, moves the chain's head forward and reads.
 //!
-//! An append is one transaction: `UPDATE audit_chain_head SET seq = seq + 1
-//! ... RETURNING seq, hash` first, which locks the head (the row lock on
-//! PostgreSQL, the database's write lock on SQLite) until commit, so appenders
-//! on every connection and app node take their turn and the chain never forks;
-//! then the event is inserted with that number and both hashes, and the head
-//! takes the new hash.
+//! An append is one transaction: `UPDATE audit_chain_head SET seq = seq + n
+//! ... RETURNING seq, hash` first (n: the events appended together), which
+//! locks the head (the row lock on PostgreSQL, the database's write lock on
+//! SQLite) until commit, so appenders on every connection and app node take
+//! their turn and the chain never forks; then the events are inserted with
+//! those numbers and their hashes, and the head takes the last hash.
 
 use crate::row;
-use crate::{map_err, SqlStore};
+use crate::{map_err, Backend, SqlStore};
 use async_trait::async_trait;
 use sprout_domain::{AccountId, PatientId};
 use sprout_store::audit::{
@@ -50,47 +50,94 @@ fn event_from_row(r: &AnyRow) -> StoreResult<AuditEvent> {
     })
 }
 
+/// Columns of an appended event, in the order [`insert_events`] binds them.
+const APPEND_COLS: &str = "seq, at, account_id, actor_role, on_behalf_of, patient_id, \
+     action, object_type, object_id, outcome, reason, client_addr, request_id, detail, \
+     prev_hash, hash";
+
+/// Values bound per appended event.
+const APPEND_WIDTH: usize = 16;
+
+/// Most events in one `INSERT` (16 values each: well inside SQLite's 32,766
+/// bound values and PostgreSQL's 65,535).
+const APPEND_CHUNK: usize = 64;
+
 /// Appends one event at the end of the chain, inside the caller's
 /// transaction (`conn` must be in one: the head stays locked until it
 /// commits). Used by [`AuditStore::append_audit`] and by writes that append
 /// their audit event in their own transaction (notices).
-pub(crate) async fn insert_event(conn: &mut AnyConnection, e: &AuditEvent) -> StoreResult<()> {
+pub(crate) async fn insert_event(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    e: &AuditEvent,
+) -> StoreResult<()> {
+    insert_events(backend, conn, std::slice::from_ref(e).iter()).await
+}
+
+/// Appends `events`, in order, at the end of the chain, inside the caller's
+/// transaction (as [`insert_event`]): the head moves forward by all of them
+/// at once (which locks it until commit), the hashes are chained here, the
+/// events go in with multi-row `INSERT`s and the head takes the last hash.
+/// Four statements however many events: a group commit's events no longer
+/// cost three round trips each.
+pub(crate) async fn insert_events<'e>(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    events: impl ExactSizeIterator<Item = &'e AuditEvent>,
+) -> StoreResult<()> {
+    let n = i64::try_from(events.len()).map_err(|_| StoreError::Corrupt("batch size".into()))?;
+    if n == 0 {
+        return Ok(());
+    }
     let head =
-        sqlx::query("UPDATE audit_chain_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+        sqlx::query("UPDATE audit_chain_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+            .bind(n)
             .fetch_optional(&mut *conn)
             .await
             .map_err(map_err)?
             .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
-    let seq = row::int(&head, "seq")?;
-    let prev = row::text(&head, "hash")?;
-    let hash = audit::event_hash(&prev, &e.content());
-    sqlx::query(
-        "INSERT INTO audit_events (seq, at, account_id, actor_role, on_behalf_of, patient_id, \
-         action, object_type, object_id, outcome, reason, client_addr, request_id, detail, \
-         prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(seq)
-    .bind(e.at.as_str())
-    .bind(e.account_id.as_ref().map(AccountId::as_str))
-    .bind(e.actor_role.as_str())
-    .bind(e.on_behalf_of.as_deref())
-    .bind(e.patient_id.as_ref().map(PatientId::as_str))
-    .bind(e.action.as_str())
-    .bind(e.object_type.as_str())
-    .bind(e.object_id.as_deref())
-    .bind(e.outcome.as_str())
-    .bind(e.reason.as_deref())
-    .bind(e.client_addr.as_deref())
-    .bind(e.request_id.as_deref())
-    .bind(e.detail.as_deref())
-    .bind(prev.as_str())
-    .bind(hash.as_str())
-    .execute(&mut *conn)
-    .await
-    .map_err(map_err)?;
+    let last_seq = row::int(&head, "seq")?;
+    let mut prev = row::text(&head, "hash")?;
+    let mut chained = Vec::with_capacity(events.len());
+    for (e, seq) in events.zip(last_seq - n + 1..) {
+        let hash = audit::event_hash(&prev, &e.content());
+        chained.push((seq, e, std::mem::replace(&mut prev, hash.clone()), hash));
+    }
+    for chunk in chained.chunks(APPEND_CHUNK) {
+        let values = (0..chunk.len())
+            .map(|r| {
+                format!(
+                    "({})",
+                    row::placeholders(backend, r * APPEND_WIDTH + 1, APPEND_WIDTH)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO audit_events ({APPEND_COLS}) VALUES {values}");
+        let mut q = sqlx::query(&sql);
+        for (seq, e, prev_hash, hash) in chunk {
+            q = q
+                .bind(*seq)
+                .bind(e.at.as_str())
+                .bind(e.account_id.as_ref().map(AccountId::as_str))
+                .bind(e.actor_role.as_str())
+                .bind(e.on_behalf_of.as_deref())
+                .bind(e.patient_id.as_ref().map(PatientId::as_str))
+                .bind(e.action.as_str())
+                .bind(e.object_type.as_str())
+                .bind(e.object_id.as_deref())
+                .bind(e.outcome.as_str())
+                .bind(e.reason.as_deref())
+                .bind(e.client_addr.as_deref())
+                .bind(e.request_id.as_deref())
+                .bind(e.detail.as_deref())
+                .bind(prev_hash.as_str())
+                .bind(hash.as_str());
+        }
+        q.execute(&mut *conn).await.map_err(map_err)?;
+    }
     sqlx::query("UPDATE audit_chain_head SET hash = $1 WHERE id = 1")
-        .bind(hash.as_str())
+        .bind(prev.as_str())
         .execute(&mut *conn)
         .await
         .map_err(map_err)?;
@@ -202,7 +249,7 @@ impl SqlStore {
         for (e, done) in batch {
             let one = async {
                 let mut tx = self.pool.begin().await.map_err(map_err)?;
-                insert_event(&mut tx, &e).await?;
+                insert_event(self.backend, &mut tx, &e).await?;
                 tx.commit().await.map_err(map_err)
             };
             let _ = done.send(one.await);
@@ -212,9 +259,7 @@ impl SqlStore {
     /// Appends the events of `batch` in one transaction.
     async fn append_together(&self, batch: &[Pending]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        for (e, _) in batch {
-            insert_event(&mut tx, e).await?;
-        }
+        insert_events(self.backend, &mut tx, batch.iter().map(|(e, _)| e)).await?;
         tx.commit().await.map_err(map_err)
     }
 }

@@ -238,7 +238,7 @@ impl EnrollmentStore for SqlStore {
             .map_err(map_err)?;
         }
         for e in &write.audit {
-            insert_event(&mut tx, e).await?;
+            insert_event(self.backend, &mut tx, e).await?;
         }
         tx.commit().await.map_err(map_err)?;
         self.access_changed();

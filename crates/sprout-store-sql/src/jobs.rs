@@ -311,7 +311,7 @@ impl NoticeStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(email_err)?;
-        insert_event(&mut tx, audit).await?;
+        insert_event(self.backend, &mut tx, audit).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(true)
     }

@@ -228,18 +228,21 @@ pub fn install_drivers() {
 /// ([`SqlStore::read_all`] and friends), written where the statement is
 /// built: `sqlx::query(..).bind(..).read_all(self).await`.
 pub(crate) trait Read<'q>: Sized {
+    /// Every row ([`SqlStore::read_all`]).
     fn read_all<'a>(
         self,
         store: &'a SqlStore,
     ) -> impl std::future::Future<Output = StoreResult<Vec<AnyRow>>> + Send + 'a
     where
         'q: 'a;
+    /// The row, if any ([`SqlStore::read_optional`]).
     fn read_optional<'a>(
         self,
         store: &'a SqlStore,
     ) -> impl std::future::Future<Output = StoreResult<Option<AnyRow>>> + Send + 'a
     where
         'q: 'a;
+    /// The one row; [`StoreError::NotFound`] when none ([`SqlStore::read_one`]).
     fn read_one<'a>(
         self,
         store: &'a SqlStore,

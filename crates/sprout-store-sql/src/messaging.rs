@@ -239,7 +239,7 @@ impl MessageStore for SqlStore {
                 .await
                 .map_err(map_err)?;
         }
-        insert_event(&mut tx, audit).await?;
+        insert_event(self.backend, &mut tx, audit).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(Posted::Created {
             thread_id,

@@ -97,7 +97,9 @@ pub const BULK_LOAD_PRAGMAS: &str = "PRAGMA journal_mode = WAL; \
 /// parallel thanks to WAL). Each is a thread of sqlx's, so on a small
 /// server more connections mostly add thread switches and page caches: 4
 /// served bench/run's 32 sessions at 100,000 patients as fast as 8 (mix p99
-/// 49.5 vs 49.9 ms) with 110 MB peak memory instead of 160 MB.
+/// 49.5 vs 49.9 ms) with 110 MB peak memory instead of 160 MB. The store
+/// takes its page-read connections out of this pool (as many again, see
+/// `sprout_store_sql`'s readers); the pool's own then serve writes.
 const MAX_CONNECTIONS: u32 = 4;
 
 /// Opens (creating if missing) and migrates the SQLite database at `url`.
