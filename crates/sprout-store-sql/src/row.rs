@@ -269,3 +269,59 @@ pub(crate) fn placeholders(backend: Backend, first: usize, n: usize) -> String {
             .join(", "),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAMES: Names = [&["id", "n"], &["value_num", "note"]];
+
+    #[test]
+    fn json_rows_read_each_kind_of_cell_by_name() {
+        let rows = json_rows(
+            r#"[["a", 7, "0.30000000000000004", null], ["b", null, null, "x\"y"]]"#,
+            NAMES,
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(text(&rows[0], "id").unwrap(), "a");
+        assert_eq!(opt_int(&rows[0], "n").unwrap(), Some(7));
+        assert_eq!(opt_real(&rows[0], "value_num").unwrap(), Some(0.1 + 0.2));
+        assert_eq!(opt_text(&rows[0], "note").unwrap(), None);
+        assert_eq!(opt_int(&rows[1], "n").unwrap(), None);
+        assert_eq!(opt_real(&rows[1], "value_num").unwrap(), None);
+        assert_eq!(opt_text(&rows[1], "note").unwrap().as_deref(), Some("x\"y"));
+        assert!(json_rows("[]", NAMES).unwrap().is_empty());
+    }
+
+    #[test]
+    fn bad_lists_and_cells_are_corrupt_never_a_panic() {
+        fn corrupt<T>(r: Result<T, StoreError>) -> bool {
+            matches!(r, Err(StoreError::Corrupt(_)))
+        }
+        assert!(corrupt(json_rows("not json", NAMES)));
+        assert!(corrupt(json_rows(r#"[["a", 1, null]]"#, NAMES)));
+        let rows = json_rows(r#"[[1, "x", "y", null]]"#, NAMES).unwrap();
+        assert!(corrupt(text(&rows[0], "id")));
+        assert!(corrupt(opt_int(&rows[0], "n")));
+        assert!(corrupt(opt_real(&rows[0], "value_num")));
+        assert!(
+            corrupt(text(&rows[0], "note")),
+            "NULL where text is required"
+        );
+        assert!(corrupt(opt_text(&rows[0], "missing")));
+    }
+
+    #[test]
+    fn doubles_are_selected_as_exact_text_on_both_backends() {
+        let lite = json_list_sql(Backend::Sqlite, &["id", "value_num"], "t", "id");
+        assert!(lite.contains("printf('%!.17g', value_num)"), "{lite}");
+        assert!(lite.starts_with("SELECT json_group_array(json_array(id, CASE"));
+        let pg = json_list_sql(Backend::Postgres, &["id", "value_num"], "t", "id");
+        assert!(
+            pg.contains("json_build_array(id, value_num::text) ORDER BY id"),
+            "{pg}"
+        );
+        assert!(pg.contains("'[]'::json"), "no rows is an empty list: {pg}");
+    }
+}
