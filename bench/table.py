@@ -56,6 +56,9 @@ if signins:
 
 print("\nGrowth with size (mix p99 at the largest size / at the smallest, budget <= 2x)")
 for backend in ("sqlite", "postgres"):
+    sizes = {r["label"] for r in loads if r["scenario"] == "mix" and r["label"].startswith(backend)}
+    if len(sizes) == 1:
+        print(f"{backend:<10}one size only: nothing to compare")
     mix = [r for r in loads if r["scenario"] == "mix" and r["label"].startswith(backend)]
     if len(mix) >= 2:
         by_size = sorted(mix, key=lambda r: int(r["label"].split()[1]))
