@@ -15,17 +15,27 @@
 //! cancelled, say a browser closing the page) that leaves the connection
 //! with unread results: a [`Reader`] goes back only when its statement ran to
 //! the end ([`Reader::finished`]); a reader dropped otherwise, or after an
-//! error, is closed, and a new one is taken from the pool when needed.
+//! error, is closed, and a new one is taken from the pool when needed. A
+//! reader left idle longer than [`IDLE_CHECK`] is pinged before use (a
+//! PostgreSQL server restarted overnight, or a firewall dropping quiet
+//! connections, must not fail the first page of the morning), and replaced
+//! when the ping fails.
 
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::{AnyConnection, AnyPool, Connection};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// How long a reader may sit idle and be used without a ping first.
+pub(crate) const IDLE_CHECK: Duration = Duration::from_secs(30);
 
 /// At most as many read connections as the pool may hold, in use or idle.
 pub(crate) struct Readers {
     pool: AnyPool,
-    idle: Mutex<Vec<AnyConnection>>,
+    /// Idle connections, each with when it was handed back.
+    idle: Mutex<Vec<(AnyConnection, Instant)>>,
     permits: Semaphore,
+    idle_check: Duration,
 }
 
 impl std::fmt::Debug for Readers {
@@ -46,11 +56,20 @@ impl Readers {
             pool: pool.clone(),
             idle: Mutex::new(Vec::new()),
             permits: Semaphore::new(most),
+            idle_check: IDLE_CHECK,
         })
     }
 
-    /// A connection for one statement: an idle one, else a new one from
-    /// the pool. Waits while all are in use.
+    /// As [`Self::for_pool`], pinging readers idle longer than `idle_check`.
+    #[cfg(test)]
+    pub(crate) fn with_idle_check(mut self, idle_check: Duration) -> Self {
+        self.idle_check = idle_check;
+        self
+    }
+
+    /// A connection for one statement: an idle one (pinged first when it
+    /// has been idle longer than [`IDLE_CHECK`]; closed and skipped when the
+    /// ping fails), else a new one from the pool. Waits while all are in use.
     ///
     /// # Errors
     /// The pool's, when it is closed or cannot connect.
@@ -60,12 +79,20 @@ impl Readers {
             .acquire()
             .await
             .map_err(|_| sqlx::Error::PoolClosed)?;
-        let idle = self
-            .idle
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .pop();
-        let conn = match idle {
+        let mut conn = None;
+        while conn.is_none() {
+            let idle = self
+                .idle
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .pop();
+            let Some((mut c, since)) = idle else { break };
+            if since.elapsed() <= self.idle_check || c.ping().await.is_ok() {
+                conn = Some(c);
+            }
+            // Otherwise `c` drops here, closed; try the next.
+        }
+        let conn = match conn {
             Some(c) => c,
             None => self.pool.acquire().await?.detach(),
         };
@@ -87,8 +114,8 @@ impl Readers {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        for conn in idle {
-            let _ = sqlx::Connection::close(conn).await;
+        for (conn, _) in idle {
+            let _ = conn.close().await;
         }
     }
 }
@@ -125,7 +152,7 @@ impl Drop for Reader<'_> {
                 .idle
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(conn);
+                .push((conn, Instant::now()));
         }
         // Otherwise `conn` drops here: sqlx closes it.
     }
@@ -206,5 +233,73 @@ mod tests {
         readers.get().await.unwrap().finished();
         readers.close().await;
         assert!(readers.get().await.is_err());
+    }
+
+    /// PostgreSQL URL of the test server, or `None` outside CI without one.
+    fn postgres_url() -> Option<String> {
+        match std::env::var("SPROUT_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ => {
+                let required = std::env::var("CI").is_ok_and(|v| v == "true")
+                    || std::env::var("SPROUT_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+                assert!(!required, "SPROUT_TEST_POSTGRES_URL must be set under CI");
+                None
+            }
+        }
+    }
+
+    async fn backend_pid(r: &mut Reader<'_>) -> Result<i32, sqlx::Error> {
+        use sqlx::Row;
+        r.conn()
+            .fetch_one("SELECT pg_backend_pid()")
+            .await
+            .and_then(|row| row.try_get(0))
+    }
+
+    /// Ends the server side of the reader's connection, as a server restart
+    /// or a firewall dropping a quiet connection would.
+    async fn kill_reader(readers: &Readers, url: &str) -> i32 {
+        let mut r = readers.get().await.unwrap();
+        let pid = backend_pid(&mut r).await.unwrap();
+        r.finished();
+        let mut admin = AnyConnection::connect(url).await.unwrap();
+        sqlx::query("SELECT pg_terminate_backend($1)")
+            .bind(pid)
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        pid
+    }
+
+    #[tokio::test]
+    async fn a_reader_idle_too_long_is_pinged_and_replaced_when_its_server_went_away() {
+        let Some(url) = postgres_url() else { return };
+        crate::install_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(2)
+            .connect(&url)
+            .await
+            .unwrap();
+
+        // Used within the idle limit, a dead reader is not pinged: the
+        // statement fails (and the reader is closed, not reused).
+        let readers = Readers::for_pool(&pool).unwrap();
+        kill_reader(&readers, &url).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let mut r = readers.get().await.unwrap();
+        assert!(backend_pid(&mut r).await.is_err(), "the killed connection");
+        drop(r);
+
+        // Idle longer than the limit: pinged, found dead, replaced.
+        let readers = Readers::for_pool(&pool)
+            .unwrap()
+            .with_idle_check(Duration::ZERO);
+        let killed = kill_reader(&readers, &url).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let mut r = readers.get().await.unwrap();
+        let pid = backend_pid(&mut r).await.expect("a fresh connection");
+        assert_ne!(pid, killed);
+        r.finished();
+        pool.close().await;
     }
 }
